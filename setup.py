@@ -27,6 +27,7 @@ setup(
     entry_points={
         "console_scripts": [
             "hri-emo = hri_emo_ros.cli:main",
+            "face_node = hri_emo_ros.nodes.face_node:main",
         ],
     },
 )
