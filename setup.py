@@ -28,6 +28,9 @@ setup(
         "console_scripts": [
             "hri-emo = hri_emo_ros.cli:main",
             "face_node = hri_emo_ros.nodes.face_node:main",
+            "voice_node = hri_emo_ros.nodes.voice_node:main",
+            "text_node = hri_emo_ros.nodes.text_node:main",
+            "hierarchy_node = hri_emo_ros.nodes.hierarchy_node:main",
         ],
     },
 )
