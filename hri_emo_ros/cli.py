@@ -5,15 +5,23 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from importlib import import_module
 
 from hri_emo_ros import __version__
+from hri_emo_ros.commands.errors import CommandError
+
+# Modules of hri_emo_ros.commands, each with register(subparsers).
+COMMANDS = ("analyze", "train", "bench")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hri-emo", description=__doc__)
     parser.add_argument("--version", action="version", version=f"hri-emo {__version__}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        import_module(f"hri_emo_ros.commands.{name}").register(subparsers)
     return parser
 
 
@@ -23,7 +31,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    return args.run(args)
+    prog = getattr(args, "prog", f"{parser.prog} {args.command}")
+    try:
+        return args.run(args)
+    except CommandError as error:
+        print(f"{prog}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader went away (`hri-emo analyze ... | head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

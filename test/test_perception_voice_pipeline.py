@@ -3,19 +3,24 @@
 """Voice pipeline on real speech: speech is found, silence is not, and resampled or
 re-chunked input gives the same decisions.
 
-Real speech comes from Debian's `pocketsphinx-testdata` (LibriVox recordings) and from
-`espeak-ng`; tests that need them skip with the apt command to run.
+Real speech is cut from the sample session bag that ships with the repository (test/
+sample_speech.py): CMU Sphinx read speech, and espeak-ng speech written back at 22.05 kHz.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
+from sample_speech import (
+    CMU_SENTENCE,
+    ESPEAK_RATE,
+    ESPEAK_SENTENCE,
+    utterance_samples,
+    utterance_span,
+    utterance_wav,
+)
 
 from hri_emo_ros.common.feature_spec import AUDIO_FEATURES, AUDIO_HOP_S
 from hri_emo_ros.perception.audio_decode import (
@@ -29,13 +34,7 @@ from hri_emo_ros.perception.voice_activity import StreamingVad, locate_silero_mo
 from hri_emo_ros.perception.voice_batch import analyse_wav_file
 from hri_emo_ros.perception.voice_pipeline import VoicePipeline, VoiceSegmentFeatures
 
-LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
-SPEECH_WAV = LIBRIVOX / "sense_and_sensibility_01_austen_64kb-0880.wav"  # 3.1 s, one sentence
-
-needs_librivox = pytest.mark.skipif(
-    not SPEECH_WAV.is_file(),
-    reason="needs real speech: apt-get install pocketsphinx-testdata",
-)
+PAD_S = 0.3  # room noise kept before and after the utterance
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +44,8 @@ def vad() -> StreamingVad:
 
 @pytest.fixture(scope="module")
 def speech() -> np.ndarray:
-    if not SPEECH_WAV.is_file():
-        pytest.skip("needs real speech: apt-get install pocketsphinx-testdata")
-    return read_wav_file(SPEECH_WAV).samples
+    """3.6 s: real read speech (3.0 s) with 0.3 s of quiet room noise either side."""
+    return utterance_samples(CMU_SENTENCE, PAD_S)
 
 
 def _run(samples: np.ndarray, pipeline: VoicePipeline, chunk: int = 1600) -> list:
@@ -74,10 +72,9 @@ def test_model_is_found_without_importing_silero_vad():
     assert locate_silero_model().name == "silero_vad.onnx"
 
 
-@needs_librivox
 def test_vad_scores_speech_high_and_silence_low(vad, speech):
     vad.reset()
-    speech_probs = vad.process(speech[6000:-6000])  # trim the file's leading/trailing pauses
+    speech_probs = vad.process(speech[6000:-6000])  # trim the 0.3 s pauses (and word edges)
     vad.reset()
     silence_probs = vad.process(np.zeros(SAMPLE_RATE * 2, np.float32))
     noise = (0.003 * np.random.default_rng(0).standard_normal(SAMPLE_RATE * 2)).astype(np.float32)
@@ -88,7 +85,6 @@ def test_vad_scores_speech_high_and_silence_low(vad, speech):
     assert noise_probs.max() < 0.5
 
 
-@needs_librivox
 def test_speech_between_silences_gives_two_segments_and_nothing_in_the_gap(vad, speech):
     gap = np.zeros(SAMPLE_RATE * 3, np.float32)
     stream = np.concatenate([gap, speech, gap, speech, gap])
@@ -110,10 +106,9 @@ def test_speech_between_silences_gives_two_segments_and_nothing_in_the_gap(vad, 
     assert np.isfinite(features).all()
     assert (features[:, AUDIO_FEATURES.index("speech_prob")] >= 0.5).all()
     start = segments[0].segment_start - 100.0
-    assert 3.0 <= start < 3.0 + 0.6  # the recording opens with a short pause
+    assert 3.0 <= start < 3.0 + 0.6  # the utterance opens after a short pause
 
 
-@needs_librivox
 def test_is_speaking_follows_the_voice(vad, speech):
     pipeline = VoicePipeline(vad=vad)
     pipeline.push(np.zeros(SAMPLE_RATE, np.float32), 0.0)
@@ -131,7 +126,6 @@ def test_silence_and_quiet_noise_produce_no_steps(vad):
     assert _run(noise, pipeline) == []
 
 
-@needs_librivox
 def test_44k1_stereo_s16le_frames_give_the_same_decisions_as_16k_mono(vad, speech):
     gap = np.zeros(SAMPLE_RATE, np.float32)
     stream = np.concatenate([gap, speech, gap])
@@ -160,7 +154,6 @@ def test_44k1_stereo_s16le_frames_give_the_same_decisions_as_16k_mono(vad, speec
     assert reference[0].segment_start == pytest.approx(resampled[0].segment_start, abs=0.07)
 
 
-@needs_librivox
 def test_chunk_size_does_not_change_the_features(vad, speech):
     small, small_times = _steps(_run(speech, VoicePipeline(vad=vad), chunk=320))
     large, large_times = _steps(_run(speech, VoicePipeline(vad=vad), chunk=SAMPLE_RATE))
@@ -169,12 +162,7 @@ def test_chunk_size_does_not_change_the_features(vad, speech):
 
 
 def test_espeak_speech_is_detected(tmp_path, vad):
-    espeak = shutil.which("espeak-ng")
-    if espeak is None:
-        pytest.skip("needs espeak-ng: apt-get install espeak-ng")
-    path = tmp_path / "hello.wav"
-    text = "Hello there. I am very happy to meet you today, and I hope you are well."
-    subprocess.run([espeak, "-w", str(path), text], check=True, timeout=30)
+    path = utterance_wav(tmp_path / "espeak.wav", ESPEAK_SENTENCE, pad_s=0.0, rate=ESPEAK_RATE)
     audio = read_wav_file(path)
     assert audio.source_rate != SAMPLE_RATE  # espeak-ng writes 22.05 kHz: resampled here
     padded = np.concatenate([np.zeros(SAMPLE_RATE, np.float32), audio.samples])
@@ -185,12 +173,13 @@ def test_espeak_speech_is_detected(tmp_path, vad):
     assert (times - 100.0 > 1.0 - AUDIO_HOP_S).all()
 
 
-@needs_librivox
 def test_wav_file_analysis_is_json_serialisable(tmp_path):
-    records = analyse_wav_file(SPEECH_WAV)
+    records = analyse_wav_file(utterance_wav(tmp_path / "speech.wav", CMU_SENTENCE, PAD_S))
     assert len(records) == 1
     record = json.loads(json.dumps(records))[0]
-    assert 0.0 <= record["start"] < 0.6 and 2.5 < record["end"] <= 3.2
+    start, end = utterance_span(CMU_SENTENCE)
+    assert 0.0 <= record["start"] < 2 * PAD_S
+    assert abs(record["end"] - (PAD_S + end - start)) < 0.4
     assert set(AUDIO_FEATURES) <= set(record)
     assert record["speech_prob"] >= 0.5
     assert len(record["steps"]) >= 8

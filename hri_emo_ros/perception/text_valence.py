@@ -9,7 +9,6 @@ the split seed and the metrics, so a loaded head says what it is and how good it
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from torch import nn
 
 from hri_emo_ros.common.device import resolve_device
 from hri_emo_ros.common.feature_spec import TEXT_EMBEDDING_DIM
+from hri_emo_ros.common.model_files import models_dir
 
 HEAD_FILE = "text_valence_head.pt"
 CHECKPOINT_KIND = "hri_emo/text_valence_head"
@@ -60,23 +60,6 @@ class ValenceHead(nn.Module):
         return torch.tanh(self.net(inputs).squeeze(-1))
 
 
-def models_dir() -> Path:
-    """Where shipped model files live: $HRI_EMO_MODELS_DIR, the source tree's models/, or
-    the installed package's share/hri_emo_ros/models."""
-    override = os.environ.get("HRI_EMO_MODELS_DIR")
-    if override:
-        return Path(override)
-    source_tree = Path(__file__).resolve().parents[2] / "models"
-    if (source_tree / HEAD_FILE).is_file():
-        return source_tree
-    try:
-        from ament_index_python.packages import get_package_share_directory
-
-        return Path(get_package_share_directory("hri_emo_ros")) / "models"
-    except (ImportError, LookupError, ValueError):
-        return source_tree
-
-
 def save_head(head: ValenceHead, path: str | Path, extra: dict) -> None:
     torch.save(
         {
@@ -92,7 +75,7 @@ def save_head(head: ValenceHead, path: str | Path, extra: dict) -> None:
 
 def load_head(path: str | Path | None = None, device: str = "auto") -> tuple[ValenceHead, dict]:
     """(head in eval mode, the checkpoint's metadata) from `path` or the shipped file."""
-    path = Path(path) if path is not None else models_dir() / HEAD_FILE
+    path = Path(path) if path is not None else models_dir(HEAD_FILE) / HEAD_FILE
     if not path.is_file():
         raise ValenceHeadMissing(
             f"valence head not found at {path}; train it with "
