@@ -30,7 +30,10 @@ setup(
             "face_node = hri_emo_ros.nodes.face_node:main",
             "voice_node = hri_emo_ros.nodes.voice_node:main",
             "text_node = hri_emo_ros.nodes.text_node:main",
+            "fusion_node = hri_emo_ros.nodes.fusion_node:main",
+            "decoder_node = hri_emo_ros.nodes.decoder_node:main",
             "hierarchy_node = hri_emo_ros.nodes.hierarchy_node:main",
+            "behavior_node = hri_emo_ros.nodes.behavior_node:main",
         ],
     },
 )

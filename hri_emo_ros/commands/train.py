@@ -13,6 +13,7 @@ from importlib import import_module
 
 TARGETS = (
     "train_hierarchy",
+    "train_fusion",
 )
 
 

@@ -1,6 +1,6 @@
 # Copyright 2026 The hri_emo authors
 # SPDX-License-Identifier: Apache-2.0
-"""Where shipped model files live, from a source checkout or an installed package."""
+"""Where shipped model and config files live, from a source checkout or an installed package."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import os
 from pathlib import Path
 
 PACKAGE = "hri_emo_ros"
-SOURCE_MODELS = Path(__file__).resolve().parents[2] / "models"
+SOURCE_ROOT = Path(__file__).resolve().parents[2]
+SOURCE_MODELS = SOURCE_ROOT / "models"
 
 
 def models_dir(probe: str | None = None) -> Path:
@@ -23,7 +24,7 @@ def models_dir(probe: str | None = None) -> Path:
         from ament_index_python.packages import get_package_share_directory
 
         return Path(get_package_share_directory(PACKAGE)) / "models"
-    except (ImportError, LookupError, ValueError):
+    except (ImportError, LookupError, ValueError, OSError):
         return SOURCE_MODELS
 
 
@@ -35,3 +36,16 @@ def default_model_path(name: str) -> Path:
             f"model file {name} not found in {path.parent} (set HRI_EMO_MODELS_DIR or pass "
             f"the path explicitly)")
     return path
+
+
+def config_path(name: str) -> Path:
+    """A file of the package's config/ directory (source tree first, then installed share)."""
+    source = SOURCE_ROOT / "config" / name
+    if source.is_file():
+        return source
+    try:
+        from ament_index_python.packages import get_package_share_directory
+
+        return Path(get_package_share_directory(PACKAGE)) / "config" / name
+    except (ImportError, LookupError, ValueError, OSError):
+        return source

@@ -135,6 +135,13 @@ class StateStore:
             return False
         return True
 
+    def delete_all(self) -> int:
+        """Delete every stored state; returns how many files were removed."""
+        paths = self.keys_on_disk()
+        for path in paths:
+            path.unlink(missing_ok=True)
+        return len(paths)
+
     def keys_on_disk(self) -> list[Path]:
         return sorted(self.directory.glob("*" + SUFFIX))
 

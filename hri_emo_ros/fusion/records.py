@@ -45,11 +45,16 @@ class ModalitySteps:
 
 @dataclass
 class FusionWindow:
-    """What one person offers to one fusion pass: fresh modalities up to `stamp`."""
+    """What one person offers to one fusion pass: fresh modalities up to `stamp`.
+
+    `checked` is set by the synchroniser, which validated every step on arrival; the runtime
+    validates windows that are not checked.
+    """
 
     person_id: str
     stamp: float
     modalities: dict[str, ModalitySteps]
+    checked: bool = False
 
 
 @dataclass
