@@ -32,3 +32,11 @@ def wait_for_match(executor: SingleThreadedExecutor, publishers=(), subscription
     )
     if not ok:
         raise TimeoutError(f"DDS endpoints did not match within {timeout:.0f} s")
+
+
+def call(executor: SingleThreadedExecutor, client, request, timeout: float = 20.0):
+    """Call a service once it is ready and return its response (AssertionError on timeout)."""
+    assert spin_until(executor, client.service_is_ready, timeout), "service never came up"
+    future = client.call_async(request)
+    assert spin_until(executor, future.done, timeout), "service did not answer"
+    return future.result()

@@ -10,7 +10,7 @@ import pytest
 rclpy = pytest.importorskip("rclpy")
 from node_process import NodeProcess  # noqa: E402
 from rclpy.executors import SingleThreadedExecutor  # noqa: E402
-from ros_tools import spin_until, wait_for_match  # noqa: E402
+from ros_tools import call, spin_until, wait_for_match  # noqa: E402
 
 from hri_emo_msgs.msg import AffectiveState, BehaviorCommand, LevelState  # noqa: E402
 from hri_emo_msgs.srv import ResetPerson, SetRepertoire  # noqa: E402
@@ -23,13 +23,6 @@ def affective_state(node, person: str, valence: float) -> AffectiveState:
                                  for name in ("micro", "state", "pattern")])
     msg.header.stamp = node.get_clock().now().to_msg()
     return msg
-
-
-def call(executor, client, request):
-    assert spin_until(executor, client.service_is_ready, timeout=20)
-    future = client.call_async(request)
-    assert spin_until(executor, future.done, timeout=20)
-    return future.result()
 
 
 def test_behavior_node(rclpy_context, tmp_path):

@@ -12,7 +12,7 @@ import pytest
 rclpy = pytest.importorskip("rclpy")
 from node_process import NodeProcess  # noqa: E402
 from rclpy.executors import SingleThreadedExecutor  # noqa: E402
-from ros_tools import spin_until, wait_for_match  # noqa: E402
+from ros_tools import call, spin_until, wait_for_match  # noqa: E402
 
 from hri_emo_msgs.msg import AffectiveState, EmotionState  # noqa: E402
 from hri_emo_msgs.srv import GetPersonState, ResetPerson  # noqa: E402
@@ -27,13 +27,6 @@ def emotion(person: str, t: float, valence: float, surprised: float = 0.05) -> E
                        dominant="neutral", valence=valence, arousal=0.0, confidence=0.9)
     msg.header.stamp = to_time(t)
     return msg
-
-
-def call(executor, client, request):
-    assert spin_until(executor, client.service_is_ready, timeout=20)
-    future = client.call_async(request)
-    assert spin_until(executor, future.done, timeout=20)
-    return future.result()
 
 
 def test_hierarchy_node_levels_services_and_restart(rclpy_context, tmp_path):
