@@ -57,3 +57,18 @@ def test_bench_refuses_an_unwritable_report_before_running(tmp_path):
     target = tmp_path / "missing_dir" / "report.json"
     result = hri_emo("bench", "hierarchy", "--json", target)
     single_error_line(result, f"hri-emo bench hierarchy: {target}: ")
+
+
+def test_behavior_bench_writes_curves_and_figures(tmp_path):
+    report_path = tmp_path / "behavior.json"
+    result = hri_emo("bench", "behavior", "--seeds", 2, "--episodes", 50, "--out-dir",
+                     tmp_path / "out", "--json", report_path)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(report_path.read_text(encoding="utf-8"))["results"]
+    for method in ("agent", "q_learning", "random"):
+        assert method in figures
+    assert (tmp_path / "out" / "behavior_learning_curves.png").stat().st_size > 10_000
+    assert "encounters to 90 %" in result.stdout
+    too_short = hri_emo("bench", "behavior", "--seeds", 1, "--episodes", 5, "--out-dir",
+                        tmp_path / "out2")
+    single_error_line(too_short, "hri-emo bench behavior: need >= 2 seeds")

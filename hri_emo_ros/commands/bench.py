@@ -24,6 +24,7 @@ from hri_emo_ros.commands.errors import CommandError
 SUITES = (
     "bench_perception",
     "bench_hierarchy",
+    "bench_behavior",
 )
 
 
