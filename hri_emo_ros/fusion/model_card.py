@@ -23,12 +23,13 @@ from pathlib import Path
 
 import torch
 
+from hri_emo_ros.common.model_files import SOURCE_MODELS
 from hri_emo_ros.fusion.bench import run as bench_run
 from hri_emo_ros.fusion.checkpoint import load_checkpoint
 from hri_emo_ros.fusion.train_config import apply_overrides, load_config
 from hri_emo_ros.fusion.trainer import train
 
-MODELS = Path(__file__).resolve().parents[2] / "models"
+MODELS = SOURCE_MODELS
 CARD = MODELS / "fusion_bootstrap.md"
 FIGURES = MODELS / "fusion_bootstrap.json"
 

@@ -99,6 +99,11 @@ class FeatureSynchroniser:
         return ModalitySteps(steps.modality, steps.features[keep], steps.step_times[keep],
                              steps.quality[keep], labels, steps.person_id, steps.extractor)
 
+    def has_fresh(self, person_id: str, modality: str, now: float) -> bool:
+        """Whether `person_id` has `modality` steps that are not stale at `now`."""
+        steps = self._buffers.get(person_id, {}).get(modality)
+        return steps is not None and steps.stamp >= now - self.config.stale_of(modality)
+
     def window(self, person_id: str, now: float) -> FusionWindow:
         """The fresh, windowed steps of `person_id` at time `now`."""
         person = self._buffers.get(person_id)

@@ -108,17 +108,10 @@ class FusionNode(ManagedNode):
                 "anonymous_to_single_face"):
             return steps
         faces = [pid for pid in self.sync.persons()
-                 if pid != ANONYMOUS and self.recent_video(pid)]
+                 if pid != ANONYMOUS and self.sync.has_fresh(pid, "video", self.data_now)]
         if len(faces) == 1:
             steps.person_id = faces[0]
         return steps
-
-    def recent_video(self, person_id: str) -> bool:
-        try:
-            window = self.sync.window(person_id, self.data_now)
-        except ValueError:
-            return False
-        return "video" in window.modalities
 
     def fuse_due(self) -> None:
         period = 1.0 / self.param("rate")

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from hri_emo_ros.common.model_files import SOURCE_MODELS
 from hri_emo_ros.perception.text_encoder import MODEL_NAME, TextEncoder
 from hri_emo_ros.perception.text_valence import (
     HEAD_FILE,
@@ -236,7 +237,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="pip download the vaderSentiment sdist into --cache-dir (once)")
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR)
     parser.add_argument("--out-dir", type=Path,
-                        default=Path(__file__).resolve().parents[2] / "models")
+                        default=SOURCE_MODELS)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--threads", type=int, default=1,
