@@ -15,6 +15,8 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
 
 
 @contextmanager
@@ -32,3 +34,24 @@ def quiet_stderr(keep: bool = False) -> Iterator[None]:
             sys.stderr.flush()
             os.dup2(saved, 2)
             os.close(saved)
+
+
+@contextmanager
+def stderr_to_file(path: Path, keep: bool = False) -> Iterator[TextIO]:
+    """Send file descriptor 2 (native and ROS log lines) to `path`; yield a stream that still
+    reaches the terminal (for progress bars). With `keep`, leave stderr alone."""
+    if keep:
+        yield sys.stderr
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    terminal = os.fdopen(os.dup(saved), "w", buffering=1)
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield terminal
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            terminal.close()

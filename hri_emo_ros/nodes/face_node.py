@@ -48,6 +48,8 @@ class FaceNode(ManagedNode):
         ParamSpec("track_max_age", 1.0, "Seconds a lost face keeps its id.", range=(0.0, 60.0)),
         ParamSpec("device", "auto", "Torch device for the expression network.",
                   choices=DEVICE_CHOICES),
+        ParamSpec("id_seed", -1, "Seed of the face ids (-1: random ids; a seed makes a replay "
+                                 "name its faces the same way every time).", range=(-1, 2**31 - 1)),
     )
 
     def __init__(self, **kwargs) -> None:
@@ -60,7 +62,8 @@ class FaceNode(ManagedNode):
                 detector=self.param("detector"),
                 min_detection_score=self.param("min_detection_score"),
                 max_faces=self.param("max_faces"), use_mesh=self.param("use_mesh"),
-                device=self.param("device"), track_max_age_s=self.param("track_max_age")))
+                device=self.param("device"), track_max_age_s=self.param("track_max_age"),
+                tracker_seed=None if self.param("id_seed") < 0 else self.param("id_seed")))
         except (RuntimeError, ValueError, OSError) as err:
             return f"could not load the face models: {err}"
         self.device_name = str(self.pipeline.expressions.device)
