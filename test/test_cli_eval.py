@@ -34,7 +34,7 @@ def emotions(bag_path: Path, until_s: float | None = None) -> list[tuple]:
 def sample_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("eval") / "run"
     result = hri_emo("eval", SAMPLE / "bag", "--labels", SAMPLE / "labels.csv", "--out", out,
-                     "--device", "cpu", "--quiet", "--no-report", timeout=300)
+                     "--device", "cpu", "--quiet", timeout=400)
     assert result.returncode == 0, result.stderr[-3000:]
     return out, result
 
@@ -59,7 +59,15 @@ def test_the_sample_session_is_replayed_recorded_and_scored(sample_run):
     assert -1.0 <= scored["ccc_valence"] <= 1.0 and scored["ccc_valence"] > 0.3
     latency = metrics["latency_ms"]["camera -> /hri_emo/emotion"]
     assert 0 < latency["p50_ms"] <= latency["p99_ms"]
-    assert "WA" in result.stdout and "report" not in result.stdout
+    assert "WA" in result.stdout
+    assert f"report: {out / 'report.html'}" in result.stdout
+    html = (out / "report.html").read_text()
+    for figure in ("emotion", "valence_arousal", "gates", "hierarchy", "behavior",
+                   "video_strip"):
+        assert (out / "figures" / f"{figure}.png").stat().st_size > 10_000, figure
+        assert f"figures/{figure}.png" in html
+    assert "WARNING" not in result.stderr and "INFO" not in result.stderr  # in graph.log
+    assert "configured on cpu" in (out / "graph.log").read_text()
     assert metrics["node_health"]["hri_emo_face"]
 
 

@@ -57,9 +57,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--domain-id", type=int, metavar="N",
                         help="ROS_DOMAIN_ID for the replay (default: a private one derived "
                              "from the process id, so a running robot graph is not disturbed)")
-    parser.add_argument("--settle-ms", type=float, default=2.0, metavar="MS",
-                        help="lock-step: how long the graph must stay idle before the next "
-                             "message goes out (default 2)")
     parser.add_argument("--no-report", action="store_true", help="skip report.html")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--verbose", action="store_true",
@@ -164,7 +161,7 @@ def _replay_with_progress(args, bag, routes, config, stages, out, domain, termin
     options = ReplayOptions(bag=bag, routes=routes, output_bag=out / "outputs",
                             config=config, stages=stages, state_directory=out / "state",
                             device=args.device, realtime=args.realtime, progress=progress,
-                            settle_s=args.settle_ms * 1e-3, until_s=args.until)
+                            until_s=args.until)
     try:
         return replay(options, domain)
     except (RuntimeError, BagError) as err:

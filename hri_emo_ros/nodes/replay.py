@@ -70,7 +70,7 @@ class ReplayOptions:
     state_directory: Path
     device: str | None = None
     realtime: bool = False
-    settle_s: float = 0.002
+    settle_s: float = 0.0
     until_s: float | None = None      # replay only the first seconds of the bag
     progress: Callable[[int, float], None] | None = None   # (messages done, sim seconds)
 
@@ -117,18 +117,26 @@ def _parameter_overrides(options: ReplayOptions, directory: Path) -> Path:
     return path
 
 
-def drain(executor: SingleThreadedExecutor, settle_s: float) -> int:
-    """Run ready callbacks until none becomes ready within `settle_s`; return how many ran."""
-    ran = 0
-    while True:
+def drain(executor: SingleThreadedExecutor, settle_s: float = 0.0) -> int:
+    """Run ready callbacks until two waits in a row find nothing; return how many ran.
+
+    Delivery inside one process is synchronous (a message is ready when `publish`
+    returns), but the executor hands out what one wait found before waiting again, so a
+    single empty answer can mean "that batch is done" rather than "nothing is left".
+    """
+    ran, empty = 0, 0
+    while empty < 2:
         try:
             handler, _, _ = executor.wait_for_ready_callbacks(timeout_sec=settle_s)
         except TimeoutException:
-            return ran
+            empty += 1
+            continue
+        empty = 0
         handler()
         if handler.exception() is not None:
             raise handler.exception()
         ran += 1
+    return ran
 
 
 class Recorder:
