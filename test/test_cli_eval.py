@@ -24,7 +24,7 @@ def emotions(bag_path: Path, until_s: float | None = None) -> list[tuple]:
     rows = []
     for record in bag.records("/hri_emo/emotion"):
         msg = bag.deserialize(record)
-        if until_s is None or record.stamp_ns - bag.start_ns <= until_s * 1e9:
+        if until_s is None or record.stamp_ns - bag.start_ns < until_s * 1e9:
             rows.append((msg.header.stamp.sec, msg.header.stamp.nanosec, msg.person_id,
                          msg.dominant, tuple(round(float(s), 5) for s in msg.scores)))
     return rows

@@ -2,12 +2,36 @@
 # SPDX-License-Identifier: Apache-2.0
 """`hri-emo analyze`: run the perception cores over files, one JSON object per line.
 
+Per-source output (the default):
+
     hri-emo analyze --text-file notes.txt --image photo.png --video clip.mp4 --audio talk.wav
 
 Each line carries `source` (text, image, video or audio) and `file`, then what the core
 gives: per non-blank text line {text, valence, vader_compound, words, ...} (a line the text
 core refuses, e.g. "...", gives {text, error}); per face and frame {face_id, box,
 expression, scores, ...}; per speech segment {start, end, speech_prob, <voice features>}.
+
+Fused output, chosen by giving --transcript or --fuse:
+
+    hri-emo analyze --video clip.mp4 --audio talk.wav --transcript talk.srt [--window 2.0]
+                    [--rate 2.0] [--checkpoint fusion.pt]
+    hri-emo analyze --fuse --video clip.mp4 --audio talk.wav
+
+The video, the audio and the transcript (one of each at most, any subset) share one clock
+that starts at 0 s at the start of each file. They go through the live graph's own cores:
+the face, voice and text pipelines as the nodes run them, the fusion node's schedule
+(data-driven time, --window seconds of face and voice, 8 s of words, stale after 1 s,
+voice and words without a speaker id given to the only visible face) and the fusion
+checkpoint with its emotion decoder (the shipped one unless --checkpoint). Each line is one
+fusion window of one person: {source: "fusion", start, end (seconds from the media start),
+person_id, scores, dominant, valence, arousal, confidence, modalities, gate_weights (of
+the modalities present), steps, explanation: {gate_mean (every modality, 0 when absent),
+top_words, attribution (per emotion: share per modality and top steps), summary,
+attribution_method}}. A person is fused at most --rate times per second, when new data
+arrives for them; no line is written where no modality is fresh. A transcript is SubRip
+(.srt), WebVTT (.vtt) or `start end text` lines with times in seconds; a video's own sound
+track is not read: pass it as a WAV file with --audio (ffmpeg -i clip.mp4 -ac 1 talk.wav).
+
 Every input is checked before any model loads; a missing or unreadable input stops the
 command with one line on stderr, `hri-emo analyze: <path>: <reason>: <detail>`, and exit
 code 1.
@@ -23,11 +47,16 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from hri_emo_ros.commands.arg_types import positive_int
+from hri_emo_ros.commands.arg_types import positive_float, positive_int
 from hri_emo_ros.commands.errors import CommandError
 from hri_emo_ros.commands.native_logs import quiet_stderr
 
 SOURCES = ("text", "image", "video", "audio")
+FUSED_SOURCES = ("video", "audio", "transcript")
+FUSED_OPTIONS = ("window", "rate", "checkpoint")
+PER_SOURCE_ONLY = {"text": "--text-file", "image": "--image", "audio_steps": "--audio-steps"}
+DEFAULT_WINDOW_S, DEFAULT_RATE_HZ = 2.0, 2.0
+CHECKPOINT_NAME = "fusion_bootstrap.pt"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,6 +72,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         metavar="FILE", help="a video OpenCV reads (MP4, AVI, ...)")
     inputs.add_argument("--audio", dest="audio", action="append", default=[], type=Path,
                         metavar="FILE", help="a WAV file (PCM or float, any rate and channels)")
+    inputs.add_argument("--transcript", dest="transcript", action="append", default=[],
+                        type=Path, metavar="FILE",
+                        help="timed words of the audio: .srt, .vtt or 'start end text' lines "
+                             "(seconds); implies fused output")
+    fused = parser.add_argument_group(
+        "fused output (one --video, --audio and --transcript at most, on one clock)")
+    fused.add_argument("--fuse", action="store_true",
+                       help="fuse --video and --audio (implied by --transcript)")
+    fused.add_argument("--window", type=positive_float, metavar="S",
+                       help=f"seconds of face and voice fused (default {DEFAULT_WINDOW_S})")
+    fused.add_argument("--rate", type=positive_float, metavar="HZ",
+                       help=f"fusions per second per person (default {DEFAULT_RATE_HZ})")
+    fused.add_argument("--checkpoint", type=Path, metavar="PT",
+                       help="fusion checkpoint (default: the shipped fusion_bootstrap.pt)")
     parser.add_argument("--every-n", type=positive_int, default=1, metavar="N",
                         help="video: analyse every N-th frame (default 1)")
     parser.add_argument("--max-frames", type=positive_int, metavar="N",
@@ -57,9 +100,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.fuse or args.transcript:
+        return _run_fused(args)
+    given = [f"--{name}" for name in FUSED_OPTIONS if getattr(args, name) is not None]
+    if given:
+        raise CommandError(f"{', '.join(given)}: only for fused output (add --fuse or "
+                           f"--transcript)")
     inputs = [(source, path) for source in SOURCES for path in getattr(args, source)]
     if not inputs:
-        raise CommandError("nothing to analyse: give --text-file, --image, --video or --audio")
+        raise CommandError("nothing to analyse: give --text-file, --image, --video, --audio "
+                           "or --transcript")
     for _, path in inputs:
         _check_readable(path)
     with quiet_stderr(keep=args.verbose):
@@ -81,6 +131,55 @@ def _analyse(inputs: list[tuple[str, Path]], args: argparse.Namespace) -> None:
         _reporting(path, _emit, source, path, analysers[source])
 
 
+def _run_fused(args: argparse.Namespace) -> int:
+    refused = [flag for name, flag in PER_SOURCE_ONLY.items() if getattr(args, name)]
+    if refused:
+        raise CommandError(f"{refused[0]}: not for fused output (it takes --video, --audio "
+                           f"and --transcript)")
+    for source in FUSED_SOURCES:
+        if len(getattr(args, source)) > 1:
+            raise CommandError(f"--{source}: give it once for fused output (one clock)")
+    paths = {source: getattr(args, source)[0] for source in FUSED_SOURCES
+             if getattr(args, source)}
+    if not paths:
+        raise CommandError("nothing to fuse: give --video, --audio or --transcript")
+    checkpoint = args.checkpoint
+    for path in [*paths.values(), *([checkpoint] if checkpoint else [])]:
+        _check_readable(path)
+    with quiet_stderr(keep=args.verbose):
+        _fuse(paths, checkpoint, args)
+    return 0
+
+
+def _fuse(paths: dict[str, Path], checkpoint: Path | None, args: argparse.Namespace) -> None:
+    from hri_emo_ros.perception.audio_decode import read_wav_file
+    from hri_emo_ros.perception.transcript_file import read_transcript
+
+    cues = samples = None
+    if "transcript" in paths:
+        cues = _reporting(paths["transcript"], read_transcript, paths["transcript"])
+    if "audio" in paths:
+        samples = _reporting(paths["audio"], read_wav_file, paths["audio"]).samples
+    if "video" in paths:
+        _reporting(paths["video"], _check_media, paths["video"], False)
+    _check_device(args.device)
+
+    from hri_emo_ros.commands.analyze_fused import FusedInputs, fused_windows, window_record
+    from hri_emo_ros.common.model_files import default_model_path
+    from hri_emo_ros.fusion.runtime import FusionRuntime
+    from hri_emo_ros.fusion.scheduler import FusionSchedule
+
+    inputs = FusedInputs(paths.get("video"), samples, cues, args.every_n, args.max_frames)
+    if checkpoint is None:
+        checkpoint = _reporting(Path(CHECKPOINT_NAME), default_model_path, CHECKPOINT_NAME)
+    runtime = _reporting(checkpoint, FusionRuntime.from_checkpoint, checkpoint, args.device)
+    schedule = FusionSchedule(rate=DEFAULT_RATE_HZ if args.rate is None else args.rate,
+                              window=DEFAULT_WINDOW_S if args.window is None else args.window)
+    for result in fused_windows(inputs, runtime, schedule, args.device):
+        sys.stdout.write(json.dumps(window_record(result), ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+
 def _emit(source: str, path: Path, analyse: Callable[[Path], Iterable[dict]]) -> None:
     for record in analyse(path):
         line = json.dumps({"source": source, "file": str(path), **record}, ensure_ascii=False)
@@ -88,10 +187,10 @@ def _emit(source: str, path: Path, analyse: Callable[[Path], Iterable[dict]]) ->
         sys.stdout.flush()
 
 
-def _reporting(path: Path, action: Callable[..., object], *args: Any) -> None:
+def _reporting(path: Path, action: Callable[..., Any], *args: Any) -> Any:
     """`action(*args)`; an error that describes the input `path` becomes a CommandError."""
     try:
-        action(*args)
+        return action(*args)
     except BrokenPipeError:
         raise  # stdout's reader went away: not the input's fault
     except (OSError, ValueError) as error:

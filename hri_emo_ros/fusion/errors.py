@@ -10,7 +10,8 @@ class InvalidInput(ValueError):
 
     Kinds used: unknown_modality, wrong_dimension, shape_mismatch, empty, nan_values,
     inf_values, out_of_range, quality_out_of_range, out_of_order_stamps, future_stamp,
-    too_many_steps, empty_person_id, no_features, model_mismatch, bad_checkpoint.
+    too_many_steps, empty_person_id, no_features, model_mismatch, bad_checkpoint,
+    bad_parameter, feature_space.
     """
 
     def __init__(self, reason: str, message: str) -> None:

@@ -12,7 +12,7 @@ from sensor_msgs.msg import CompressedImage, Image
 from hri_emo_msgs.msg import IdsList, ModalityFeatures
 from hri_emo_ros.common.device import DEVICE_CHOICES
 from hri_emo_ros.common.feature_spec import VIDEO_FEATURES
-from hri_emo_ros.fusion.records import ModalitySteps
+from hri_emo_ros.fusion.perception_steps import face_steps
 from hri_emo_ros.nodes.conversions import features_message, to_seconds
 from hri_emo_ros.nodes.managed_node import ManagedNode, ParamSpec
 from hri_emo_ros.nodes.runner import main_for
@@ -103,11 +103,7 @@ class FaceNode(ManagedNode):
         stamp = to_seconds(header.stamp)
         observations = self.pipeline.process(rgb, stamp)
         for face in observations:
-            steps = ModalitySteps(
-                modality="video", features=face.features[None, :],
-                step_times=[stamp], quality=[face.quality],
-                step_labels=[f"{face.expression}@{stamp:.2f}"], person_id=face.face_id,
-                extractor=self.pipeline.extractor)
+            steps = face_steps(face, stamp, self.pipeline.extractor)
             self.features_pub.publish(features_message(steps, header.frame_id, VIDEO_FEATURES))
         ids = IdsList(header=header, ids=[face.face_id for face in observations])
         self.tracked_pub.publish(ids)

@@ -5,6 +5,7 @@
 Fusion is driven by the data: when features arrive, every person whose last fusion is at
 least 1/rate seconds old (in stamp time) is fused, all of them in one batched forward pass.
 Time is the newest stamp received, so a bag replayed at any speed gives the same result.
+The rules live in fusion/scheduler.py (shared with `hri-emo analyze`).
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ import torch
 from hri_emo_msgs.msg import FusedSequence, ModalityFeatures
 from hri_emo_ros.common.device import DEVICE_CHOICES
 from hri_emo_ros.common.model_files import default_model_path
-from hri_emo_ros.fusion.records import FusedSequenceData, ModalitySteps
+from hri_emo_ros.fusion.records import FusedSequenceData
 from hri_emo_ros.fusion.runtime import FusionRuntime
-from hri_emo_ros.fusion.sync import FeatureSynchroniser, SyncConfig
+from hri_emo_ros.fusion.scheduler import FusionSchedule, FusionScheduler
 from hri_emo_ros.nodes.conversions import matrix_message, steps_from_message, to_time
 from hri_emo_ros.nodes.managed_node import ManagedNode, ParamSpec
 from hri_emo_ros.nodes.runner import main_for
 
-ANONYMOUS = "anonymous"
+DEFAULTS = FusionSchedule()
 
 
 def fused_message(record: FusedSequenceData) -> FusedSequence:
@@ -53,23 +54,22 @@ class FusionNode(ManagedNode):
         ParamSpec("torch_threads", 1,
                   "CPU threads for torch in this process (0 leaves torch's default); one "
                   "thread keeps latency tails short on a busy CPU.", range=(0, 64)),
-        ParamSpec("rate", 10.0, "Fusions per second per person (stamp time).",
+        ParamSpec("rate", DEFAULTS.rate, "Fusions per second per person (stamp time).",
                   range=(0.5, 100.0)),
-        ParamSpec("window", 2.0, "Seconds of audio/video features fused.", range=(0.2, 30.0)),
-        ParamSpec("stale_after", 1.0, "Audio/video older than this is left out [s].",
-                  range=(0.1, 30.0)),
-        ParamSpec("text_window", 8.0, "Seconds of words fused and kept fresh.",
-                  range=(0.5, 120.0)),
-        ParamSpec("anonymous_to_single_face", True,
+        ParamSpec("window", DEFAULTS.window, "Seconds of audio/video features fused.",
+                  range=(0.2, 30.0)),
+        ParamSpec("stale_after", DEFAULTS.stale_after,
+                  "Audio/video older than this is left out [s].", range=(0.1, 30.0)),
+        ParamSpec("text_window", DEFAULTS.text_window,
+                  "Seconds of words fused and kept fresh.", range=(0.5, 120.0)),
+        ParamSpec("anonymous_to_single_face", DEFAULTS.anonymous_to_single_face,
                   "Attribute voice/text without a person id to the only visible face."),
     )
 
     def __init__(self, **kwargs) -> None:
         super().__init__("hri_emo_fusion", **kwargs)
         self.runtime: FusionRuntime | None = None
-        self.data_now = float("-inf")
-        self.last_fused: dict[str, float] = {}
-        self.pending: set[str] = set()
+        self.scheduler: FusionScheduler | None = None
 
     def configure(self) -> str | None:
         if self.param("torch_threads") > 0:
@@ -80,12 +80,11 @@ class FusionNode(ManagedNode):
         except (FileNotFoundError, ValueError, RuntimeError, KeyError) as err:
             return f"could not load the fusion checkpoint: {err}"
         self.device_name = str(self.runtime.device)
-        text_window = self.param("text_window")
-        self.sync = FeatureSynchroniser(SyncConfig(
-            window_s=self.param("window"), stale_after_s=self.param("stale_after"),
-            max_steps=dict(self.runtime.max_steps),
-            modality_window_s={"text": text_window},
-            modality_stale_after_s={"text": text_window}))
+        self.scheduler = FusionScheduler(FusionSchedule(
+            rate=self.param("rate"), window=self.param("window"),
+            stale_after=self.param("stale_after"), text_window=self.param("text_window"),
+            anonymous_to_single_face=self.param("anonymous_to_single_face")),
+            self.runtime.max_steps)
         self.fused_pub = self.create_lifecycle_publisher(
             FusedSequence, self.param("fused_topic"), 10)
         return None
@@ -95,48 +94,24 @@ class FusionNode(ManagedNode):
             self.subscribe(ModalityFeatures, topic, self.on_features, 50, "features")
 
     def on_features(self, msg: ModalityFeatures) -> None:
-        steps = steps_from_message(msg)
-        self.data_now = max(self.data_now, steps.stamp)
-        steps = self.attribute(steps)
-        self.sync.add(steps, self.data_now)
-        self.pending.add(steps.person_id)
+        self.scheduler.add(steps_from_message(msg))
         self.fuse_due()
 
-    def attribute(self, steps: ModalitySteps) -> ModalitySteps:
-        """Voice/text without identity go to the single visible face, if there is one."""
-        if steps.person_id != ANONYMOUS or steps.modality == "video" or not self.param(
-                "anonymous_to_single_face"):
-            return steps
-        faces = [pid for pid in self.sync.persons()
-                 if pid != ANONYMOUS and self.sync.has_fresh(pid, "video", self.data_now)]
-        if len(faces) == 1:
-            steps.person_id = faces[0]
-        return steps
-
     def fuse_due(self) -> None:
-        period = 1.0 / self.param("rate")
-        due = [pid for pid in sorted(self.pending)
-               if self.data_now - self.last_fused.get(pid, float("-inf")) >= period]
-        if not due:
-            return
-        windows = []
-        for person_id in due:
-            self.pending.discard(person_id)
-            try:
-                windows.append(self.sync.window(person_id, self.data_now))
-            except ValueError as err:  # nothing fresh for this person: no output
-                self.health.noted("fusion", getattr(err, "reason", "no_features"))
+        windows, refusals = self.scheduler.due()
+        for error in refusals:  # nothing fresh for this person: no output
+            self.health.noted("fusion", error.reason)
         if not windows:
             return
         started = time.perf_counter()
         records = self.runtime.fuse(windows)
         self.health.latency("fusion.forward", time.perf_counter() - started)
         for record in records:
-            self.last_fused[record.person_id] = self.data_now
+            self.scheduler.fused(record.person_id)
             self.fused_pub.publish(fused_message(record))
 
     def diagnostic_values(self) -> dict[str, str]:
-        return {"persons": str(len(self.sync.persons())) if self.runtime else "0"}
+        return {"persons": str(len(self.scheduler.sync.persons())) if self.scheduler else "0"}
 
 
 main = main_for(FusionNode)

@@ -13,7 +13,7 @@ from std_msgs.msg import String
 from hri_emo_msgs.msg import ModalityFeatures, Transcript
 from hri_emo_ros.common.device import DEVICE_CHOICES
 from hri_emo_ros.common.feature_spec import TEXT_FEATURES
-from hri_emo_ros.fusion.records import ModalitySteps
+from hri_emo_ros.fusion.perception_steps import text_steps, word_times
 from hri_emo_ros.nodes.conversions import InvalidMessage, features_message, to_seconds
 from hri_emo_ros.nodes.managed_node import ManagedNode, ParamSpec
 from hri_emo_ros.nodes.runner import main_for
@@ -26,13 +26,6 @@ def checked_transport_text(text: str) -> str:
         raise InvalidMessage("invalid_utf8",
                              "the text held bytes that are not UTF-8 (decoded as U+FFFD)")
     return text
-
-
-def word_times(count: int, start: float, end: float, stamp: float) -> np.ndarray:
-    """Spread the words over the utterance when its span is known, else put them at stamp."""
-    if 0.0 < start < end and end - start < 600.0:
-        return start + (np.arange(count) + 0.5) * (end - start) / count
-    return np.full(count, stamp)
 
 
 class TextNode(ManagedNode):
@@ -92,10 +85,7 @@ class TextNode(ManagedNode):
         started = time.perf_counter()
         if result.truncated:
             self.health.noted("text", "truncated")
-        steps = ModalitySteps(
-            modality="text", features=result.features, step_times=times,
-            quality=result.quality, step_labels=list(result.words),
-            person_id=result.person_id, extractor=result.extractor)
+        steps = text_steps(result, times)
         self.features_pub.publish(features_message(steps, frame_id, TEXT_FEATURES))
         self.health.latency("text.publish", time.perf_counter() - started)
 

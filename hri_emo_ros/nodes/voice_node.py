@@ -7,12 +7,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import numpy as np
 from std_msgs.msg import Bool
 
 from hri_emo_msgs.msg import AudioFrame, ModalityFeatures
 from hri_emo_ros.common.feature_spec import AUDIO_FEATURES
-from hri_emo_ros.fusion.records import ModalitySteps
+from hri_emo_ros.fusion.perception_steps import voice_steps
 from hri_emo_ros.nodes.conversions import features_message, to_seconds
 from hri_emo_ros.nodes.managed_node import ManagedNode, ParamSpec
 from hri_emo_ros.nodes.runner import main_for
@@ -121,11 +120,7 @@ class VoiceNode(ManagedNode):
         for segment in segments:
             if segment.steps == 0:
                 continue
-            steps = ModalitySteps(
-                modality="audio", features=segment.features,
-                step_times=np.asarray(segment.step_times), quality=segment.quality,
-                step_labels=[f"speech@{t:.2f}" for t in segment.step_times],
-                person_id=self.param("voice_id"), extractor=segment.extractor)
+            steps = voice_steps(segment, self.param("voice_id"))
             self.features_pub.publish(features_message(steps, frame_id, AUDIO_FEATURES))
         if self.pipeline.is_speaking != self.was_speaking or segments:
             self.was_speaking = self.pipeline.is_speaking
