@@ -3,9 +3,12 @@
 """`hri-emo bench SUITE`: time the cores on this machine and report the figures.
 
 Each suite is a module of hri_emo_ros.commands with `register(suites)`, which adds its
-parser and returns it with the default `measure` (args -> (figures, table rows)); adding a
-suite is one entry in `SUITES`. The machine is described (CPU, cores, torch, load average)
-before the suite runs, since other work on the machine changes every figure.
+parser and returns it with the default `measure` (args -> (figures, table rows), optionally
+followed by text printed under the table), and optionally `check` (args -> None, raising
+CommandError) for checks to run before anything is loaded; adding a suite is one entry in
+`SUITES`. The
+machine is described (CPU, cores, torch, load average) before the suite runs, since other
+work on the machine changes every figure.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ SUITES = (
     "bench_perception",
     "bench_hierarchy",
     "bench_behavior",
+    "bench_graph",
 )
 
 
@@ -48,12 +52,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_suite(args: argparse.Namespace) -> int:
     if args.json is not None:
         _check_writable(args.json)
+    if getattr(args, "check", None) is not None:  # a suite's quick checks of its options
+        args.check(args)
     machine = machine_description()
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    figures, rows = args.measure(args)
+    figures, rows, *after_table = args.measure(args)
     print(f"{args.suite} on {machine['cpu_model']}, {machine['cpu_count']} cores, torch "
           f"{machine['torch']}, load average {machine['load_average_at_start'][0]:.2f} at start")
     print(format_table(rows))
+    for text in after_table:
+        print(text)
     if args.json is not None:
         report = {"suite": args.suite, "started": started, "machine": machine,
                   "options": _options(args), "results": figures}
@@ -74,6 +82,6 @@ def _check_writable(path: Path) -> None:
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
-    skip = {"run", "prog", "measure", "json", "command", "suite"}
+    skip = {"run", "prog", "measure", "check", "json", "command", "suite"}
     return {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
             if k not in skip}
