@@ -13,7 +13,7 @@ from hri_emo_ros import __version__
 from hri_emo_ros.commands.errors import CommandError
 
 # Modules of hri_emo_ros.commands, each with register(subparsers).
-COMMANDS = ("analyze", "train", "eval", "bench", "run", "report")
+COMMANDS = ("analyze", "train", "eval", "evaluate", "bench", "run", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:

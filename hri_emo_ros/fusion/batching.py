@@ -53,14 +53,17 @@ def collate_steps(
     reference_times: Sequence[float] | None = None,
     max_steps: Mapping[str, int] | None = None,
     fixed_width: bool = False,
+    feature_dims: Mapping[str, int] | None = None,
 ) -> FusionBatch:
     """Pad `items` (one mapping modality -> steps per person) into a FusionBatch.
 
     `reference_times[i]` is the window end of item i (default 0: times already relative).
     `max_steps` keeps only the newest steps of a modality; with `fixed_width` every modality
-    is padded to exactly max_steps (fixed shapes, e.g. for CUDA graphs). An item with no
-    modality raises InvalidInput('no_features').
+    is padded to exactly max_steps (fixed shapes, e.g. for CUDA graphs). `feature_dims` are
+    the widths of the features (default: the live perception spaces, FEATURE_DIMS). An item
+    with no modality raises InvalidInput('no_features').
     """
+    dims = FEATURE_DIMS if feature_dims is None else feature_dims
     if not items:
         raise InvalidInput("empty", "nothing to collate")
     refs = [0.0] * len(items) if reference_times is None else list(reference_times)
@@ -80,7 +83,7 @@ def collate_steps(
             n = 0 if steps is None else steps.steps
             lengths.append(n if cap is None else min(n, cap))
         width = cap if fixed_width and cap else max(1, max(lengths))
-        dim = FEATURE_DIMS[modality]
+        dim = dims[modality]
         f = np.zeros((batch, width, dim), dtype=np.float32)
         q = np.zeros((batch, width), dtype=np.float32)
         t = np.zeros((batch, width), dtype=np.float32)
@@ -91,6 +94,9 @@ def collate_steps(
             if n == 0:
                 continue
             steps = item[modality]
+            if steps.features.ndim != 2 or steps.features.shape[1] != dim:
+                raise InvalidInput("wrong_dimension", f"item {i}: {modality} features of shape "
+                                   f"{steps.features.shape}, expected (steps, {dim})")
             f[i, :n] = steps.features[-n:]
             q[i, :n] = steps.quality[-n:]
             t[i, :n] = np.asarray(steps.step_times[-n:], dtype=np.float64) - refs[i]

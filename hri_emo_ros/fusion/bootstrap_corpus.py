@@ -9,7 +9,8 @@ half simulated. Each sample is built around one real sentence of Hutto & Gilbert
 text pipeline's real per-word features (text_feature_cache.py). The splits are the text
 valence head's fixed splits (train / validation -> calibration / heldout -> test), so the
 head's sentence valence never saw a calibration or test sentence.
-1. a latent emotion is drawn given the sentence's human valence (sim_affect.py), with an
+1. a latent emotion is drawn given the sentence's human valence (sim_affect.py), its odds
+   weighted by how much the sentence reads like each emotion (text_affinity.py), with an
    intensity growing with |valence|; the valence target is the human rating, the arousal
    target the category's circumplex arousal x intensity + an idiosyncratic offset (which
    only the voice carries);
@@ -32,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from hri_emo_ros.common.feature_spec import AUDIO_HOP_S, AUDIO_WINDOW_S, EMOTIONS
+from hri_emo_ros.corpora.registry import Protocol
 from hri_emo_ros.fusion.dataset import FusionDataset, FusionSample, register_adapter
 from hri_emo_ros.fusion.records import ModalitySteps
 from hri_emo_ros.fusion.sim_affect import (
@@ -47,6 +49,7 @@ from hri_emo_ros.fusion.sim_affect import (
 )
 from hri_emo_ros.fusion.sim_face import simulate_face
 from hri_emo_ros.fusion.sim_voice import draw_speaker, simulate_voice
+from hri_emo_ros.fusion.text_affinity import emotion_affinity, prototype_embeddings
 from hri_emo_ros.fusion.text_feature_cache import TextFeatureTable, build_text_features
 from hri_emo_ros.perception.text_valence_data import (
     RESERVED_DOMAINS,
@@ -57,6 +60,16 @@ from hri_emo_ros.perception.text_valence_data import (
     split_sentences,
 )
 
+PROTOCOL = Protocol(
+    name="bootstrap", emotions=EMOTIONS, folds=("standard",), default_fold="standard",
+    metrics="categorical",
+    split="the text valence head's fixed 70/15/15 split of the Hutto & Gilbert (ICWSM 2014) "
+          "tweets and movie-review sentences (train / calibration / test), with simulated "
+          "face and voice; the NYT and Amazon domains are never used",
+    licence="vaderSentiment 3.3.2 sdist (MIT), whose additional_resources hold the rated "
+            "sentences of Hutto & Gilbert (2014): cite the paper; downloaded into data_dir "
+            "(default ~/.cache/hri_emo)",
+)
 NEUTRAL_SENTENCE = 0.08
 SPLIT_CODES = {"train": 0, "calibration": 1, "test": 2}
 SOURCE_SPLITS = {"train": "train", "calibration": "validation", "test": "heldout"}
@@ -89,12 +102,14 @@ class BootstrapConfig:
 class BootstrapCorpus(FusionDataset):
     def __init__(self, sentences: Sequence[RatedSentence], rows: Sequence[int],
                  table: TextFeatureTable, config: BootstrapConfig, split: str,
-                 emotions: Sequence[str] = EMOTIONS) -> None:
+                 emotions: Sequence[str] = EMOTIONS,
+                 affinity: np.ndarray | None = None) -> None:
         unknown = set(emotions) - set(EMOTIONS)
         if unknown:
             raise ValueError(f"the bootstrap corpus cannot label {sorted(unknown)}")
         self.sentences, self.rows, self.table = list(sentences), list(rows), table
         self.config, self.split = config, split
+        self.affinity = affinity  # (table rows, len(EMOTIONS)), text_affinity.py
         self.emotions = tuple(emotions)
         self.columns = np.array([INDEX[e] for e in emotions])
         self.epoch = 0
@@ -136,7 +151,8 @@ class BootstrapCorpus(FusionDataset):
             intensity = intensity_for(emotion, None, rng)
             valence = CENTROIDS[emotion][0] * intensity
         else:
-            emotion = emotion_given_valence(sentence.valence, rng)
+            affinity = None if self.affinity is None else self.affinity[self.rows[index]]
+            emotion = emotion_given_valence(sentence.valence, rng, affinity)
             intensity = intensity_for(emotion, sentence.valence, rng)
             valence = sentence.valence
         truth = expression_weights(emotion, intensity, rng.random() < c.blend_rate, rng)
@@ -215,7 +231,9 @@ def check_domains(domains: Sequence[str]) -> tuple[str, ...]:
 
 
 def bootstrap_splits(data_config: dict, emotions: Sequence[str]) -> dict[str, FusionDataset]:
-    """Adapter factory registered as 'bootstrap'."""
+    """Adapter factory registered as 'bootstrap' (`data_dir`, when given, is the cache)."""
+    if data_config.get("data_dir"):
+        data_config = {**data_config, "cache_dir": data_config["data_dir"]}
     config = BootstrapConfig.from_dict(data_config)
     cache = Path(config.cache_dir).expanduser()
     sentences = load_rated_sentences(download_vader_sdist(cache), check_domains(config.domains))
@@ -231,11 +249,13 @@ def bootstrap_splits(data_config: dict, emotions: Sequence[str]) -> dict[str, Fu
     table = build_text_features(ids, [s.text for s in everything], cache, max_words=32,
                                 source=config.text_source)
     row_of = {sid: i for i, sid in enumerate(table.sentence_ids)}
+    train_rows = [row_of[f"{s.domain}/{s.sentence_id}"] for s in chosen["train"]]
+    affinity = emotion_affinity(table.sentence_embeddings, prototype_embeddings(), train_rows)
     splits = {}
     for split, items in chosen.items():
         kept = [s for s in items if table.words[row_of[f"{s.domain}/{s.sentence_id}"]]]
         rows = [row_of[f"{s.domain}/{s.sentence_id}"] for s in kept]
-        splits[split] = BootstrapCorpus(kept, rows, table, config, split, emotions)
+        splits[split] = BootstrapCorpus(kept, rows, table, config, split, emotions, affinity)
     return splits
 
 

@@ -3,7 +3,8 @@
 """One checkpoint file, separate sections for the encoder and for each decoder.
 
     {"format": "hri_emo.fusion/1",
-     "feature_spec": {modalities, feature_dims, feature_names_sha256},
+     "feature_spec": {modalities, feature_dims, feature_names_sha256} (+ "name" when the
+                     model reads a corpus's own features: feature_space.py),
      "encoder": {"config", "state_dict", "model_id"},
      "decoders": {name: {"config", "state_dict", "model_id", "encoder_id"}},
      "metadata": {...free-form: training config, metrics...}}
@@ -16,28 +17,19 @@ with `torch.load(weights_only=True)`.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
-from hri_emo_ros.common.feature_spec import FEATURE_DIMS, FEATURE_NAMES, MODALITIES
 from hri_emo_ros.fusion.decoder import DecoderConfig, EmotionDecoder
 from hri_emo_ros.fusion.encoder import EncoderConfig, FusionEncoder
 from hri_emo_ros.fusion.errors import InvalidInput
+from hri_emo_ros.fusion.feature_space import is_live, live_feature_spec
 
 FORMAT = "hri_emo.fusion/1"
-
-
-def feature_spec_fingerprint() -> dict:
-    names = json.dumps({m: list(FEATURE_NAMES[m]) for m in MODALITIES}).encode()
-    return {
-        "modalities": list(MODALITIES),
-        "feature_dims": dict(FEATURE_DIMS),
-        "feature_names_sha256": hashlib.sha256(names).hexdigest(),
-    }
+feature_spec_fingerprint = live_feature_spec  # the name older callers know
 
 
 def weights_id(prefix: str, module: torch.nn.Module) -> str:
@@ -55,6 +47,8 @@ class FusionModels:
     encoder_id: str
     decoder_ids: dict[str, str]
     metadata: dict = field(default_factory=dict)
+    feature_spec: dict = field(default_factory=live_feature_spec)
+    path: Path | None = None        # where it was loaded from, for messages
 
 
 def _cpu_state(module: torch.nn.Module) -> dict[str, torch.Tensor]:
@@ -62,12 +56,14 @@ def _cpu_state(module: torch.nn.Module) -> dict[str, torch.Tensor]:
 
 
 def checkpoint_dict(
-    encoder: FusionEncoder, decoders: dict[str, EmotionDecoder], metadata: dict | None = None
+    encoder: FusionEncoder, decoders: dict[str, EmotionDecoder], metadata: dict | None = None,
+    feature_spec: dict | None = None,
 ) -> dict:
+    """`feature_spec`: what the encoder reads (None = the live perception features)."""
     encoder_id = weights_id("fusion", encoder)
     return {
         "format": FORMAT,
-        "feature_spec": feature_spec_fingerprint(),
+        "feature_spec": live_feature_spec() if feature_spec is None else feature_spec,
         "encoder": {"config": encoder.config.to_dict(), "state_dict": _cpu_state(encoder),
                     "model_id": encoder_id},
         "decoders": {
@@ -92,11 +88,14 @@ def models_from_dict(payload: dict) -> FusionModels:
     if payload.get("format") != FORMAT:
         raise InvalidInput("bad_checkpoint", f"format {payload.get('format')!r}, expected "
                            f"{FORMAT!r}")
-    spec = feature_spec_fingerprint()
-    if payload.get("feature_spec") != spec:
+    spec = payload.get("feature_spec") or {}
+    if not spec.get("name") and not is_live(spec):
         raise InvalidInput("bad_checkpoint", "checkpoint was trained for another feature "
                            "contract (feature_spec.py changed); retrain it")
     encoder = FusionEncoder(EncoderConfig.from_dict(payload["encoder"]["config"]))
+    if dict(encoder.config.feature_dims) != spec.get("feature_dims"):
+        raise InvalidInput("bad_checkpoint", f"encoder widths {encoder.config.feature_dims} "
+                           f"disagree with the recorded feature spec {spec.get('feature_dims')}")
     encoder.load_state_dict(payload["encoder"]["state_dict"])
     decoders, decoder_ids = {}, {}
     for name, section in payload["decoders"].items():
@@ -108,7 +107,8 @@ def models_from_dict(payload: dict) -> FusionModels:
         decoders[name] = decoder
         decoder_ids[name] = section["model_id"]
     return FusionModels(encoder.eval(), {k: d.eval() for k, d in decoders.items()},
-                        payload["encoder"]["model_id"], decoder_ids, payload.get("metadata", {}))
+                        payload["encoder"]["model_id"], decoder_ids, payload.get("metadata", {}),
+                        dict(spec))
 
 
 def load_checkpoint(path: Path) -> FusionModels:
@@ -120,4 +120,6 @@ def load_checkpoint(path: Path) -> FusionModels:
     except Exception as error:  # torch raises several unrelated types for a corrupt file
         raise InvalidInput("bad_checkpoint", f"{path} is not a readable checkpoint: "
                            f"{error}") from error
-    return models_from_dict(payload)
+    models = models_from_dict(payload)
+    models.path = path
+    return models

@@ -28,6 +28,7 @@ from torch import nn
 
 from hri_emo_ros.common.feature_spec import EMOTIONS, MODALITIES
 from hri_emo_ros.fusion.attention import ResidualAttention, ResidualFeedForward
+from hri_emo_ros.fusion.feature_space import LIVE_FEATURE_SPACE
 
 
 @dataclass
@@ -39,6 +40,7 @@ class DecoderConfig:
     recursion_steps: int = 1
     emotions: tuple[str, ...] = EMOTIONS
     modalities: tuple[str, ...] = MODALITIES
+    feature_space: str = LIVE_FEATURE_SPACE  # the encoder's input features (feature_space.py)
 
     def to_dict(self) -> dict:
         data = asdict(self)

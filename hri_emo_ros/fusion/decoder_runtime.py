@@ -6,7 +6,7 @@ message carries, so it can live in another node than the encoder."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
@@ -19,6 +19,7 @@ from hri_emo_ros.fusion.explain import (
     summary_sentence,
     top_words,
 )
+from hri_emo_ros.fusion.feature_space import LIVE_FEATURE_SPACE, require_live
 from hri_emo_ros.fusion.records import (
     EmotionStateData,
     ExplanationData,
@@ -45,6 +46,9 @@ class DecoderRuntime:
 
     def __init__(self, decoder: EmotionDecoder, model_id: str, encoder_id: str,
                  device: torch.device) -> None:
+        space = decoder.config.feature_space
+        if space != LIVE_FEATURE_SPACE:
+            require_live({"name": space}, f"emotion decoder {model_id}")
         self.decoder = decoder.to(device).eval()
         self.model_id = model_id
         self.encoder_id = encoder_id
@@ -71,6 +75,27 @@ class DecoderRuntime:
 
     def decode(self, fused: Sequence[FusedSequenceData], explain: bool = True
                ) -> list[tuple[EmotionStateData, ExplanationData | None]]:
+        inputs = self._inputs(fused)
+        scores, va, confidence = self._predict(inputs)
+        attribution = self.attribute(*inputs) if explain else None
+        return self.results(fused, scores, va, confidence, attribution)
+
+    def decode_staged(self, fused: Sequence[FusedSequenceData]
+                      ) -> tuple[list[EmotionStateData], Callable[[], list[ExplanationData]]]:
+        """The states now, and a call that computes their explanations afterwards (a node
+        publishes the states first, so the attribution's backward pass adds no latency)."""
+        inputs = self._inputs(fused)
+        scores, va, confidence = self._predict(inputs)
+        states = [state for state, _ in self.results(fused, scores, va, confidence, None)]
+
+        def explain() -> list[ExplanationData]:
+            attribution = self.attribute(*inputs)
+            return [explanation for _, explanation in
+                    self.results(fused, scores, va, confidence, attribution)]
+
+        return states, explain
+
+    def _inputs(self, fused: Sequence[FusedSequenceData]) -> tuple[torch.Tensor, ...]:
         for item in fused:
             self._check(item)
         b, n = len(fused), max(item.steps for item in fused)
@@ -87,16 +112,16 @@ class DecoderRuntime:
             values = np.stack([np.asarray(getattr(item, name), dtype=dtype) for item in fused])
             return torch.from_numpy(values).to(self.device)
 
-        inputs = (torch.from_numpy(tensor).to(self.device),
-                  torch.from_numpy(mask).to(self.device),
-                  torch.from_numpy(kinds).to(self.device), stack("present", bool),
-                  stack("modality_quality", np.float32), stack("gate_mean", np.float32))
-        with torch.no_grad():
+        return (torch.from_numpy(tensor).to(self.device),
+                torch.from_numpy(mask).to(self.device),
+                torch.from_numpy(kinds).to(self.device), stack("present", bool),
+                stack("modality_quality", np.float32), stack("gate_mean", np.float32))
+
+    def _predict(self, inputs: tuple[torch.Tensor, ...]) -> list[np.ndarray]:
+        with torch.inference_mode():
             out = self.decoder(*inputs)
             confidence = self.decoder.calibrated_confidence(out.confidence_logit)
-        scores, va, confidence = to_host(out.scores, out.valence_arousal, confidence)
-        attribution = self.attribute(*inputs) if explain else None
-        return self.results(fused, scores, va, confidence, attribution)
+        return to_host(out.scores, out.valence_arousal, confidence)
 
     def attribute(self, *inputs: torch.Tensor) -> np.ndarray:
         """Gradient x input attribution (B, E, N) for the decoder's inputs."""

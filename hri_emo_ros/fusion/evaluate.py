@@ -40,14 +40,20 @@ class Predictions:
     valence_arousal: np.ndarray   # (N, 2)
     confidence_logit: np.ndarray  # (N,)
     gate_mean: np.ndarray         # (N, M)
-    labels: np.ndarray            # (N, E)
-    targets_va: np.ndarray        # (N, 2)
+    labels: np.ndarray            # (N, E), NaN where unlabelled
+    targets_va: np.ndarray        # (N, 2), NaN where unlabelled
     info: list[dict]
 
     @property
     def correct(self) -> np.ndarray:
+        """Whether the dominant label is right (False where it is unlabelled)."""
         dominant = self.scores.argmax(axis=1)
-        return self.labels[np.arange(len(dominant)), dominant] >= 0.5
+        return np.nan_to_num(self.labels[np.arange(len(dominant)), dominant]) >= 0.5
+
+    @property
+    def labelled(self) -> np.ndarray:
+        """Samples labelled for every emotion (those the confidence head is judged on)."""
+        return np.isfinite(self.labels).all(axis=1)
 
     def subset(self, keep: np.ndarray) -> Predictions:
         return Predictions(self.scores[keep], self.valence_arousal[keep],
@@ -65,13 +71,14 @@ def predict(model: EncoderDecoder, dataset: FusionDataset, device: torch.device,
         for start in range(0, len(dataset), batch_size):
             samples = [dataset.sample(i)
                        for i in range(start, min(start + batch_size, len(dataset)))]
-            batch, targets = collate_samples(samples, max_steps)
+            batch, targets = collate_samples(samples, max_steps,
+                                             model.encoder.config.feature_dims)
             enc, dec = model(batch.to(device))
             parts["s"].append(dec.scores.cpu().numpy())
             parts["va"].append(dec.valence_arousal.cpu().numpy())
             parts["c"].append(dec.confidence_logit.cpu().numpy())
             parts["g"].append(enc.gate_mean.cpu().numpy())
-            parts["y"].append(targets.labels.numpy())
+            parts["y"].append(targets.labels_with_nan().numpy())
             parts["t"].append(targets.valence_arousal.numpy())
             info.extend(s.info for s in samples)
     joined = {k: np.concatenate(v) for k, v in parts.items()}
@@ -107,8 +114,10 @@ def full_report(pred: Predictions, emotions: Sequence[str], temperature: float,
                 bins: int = 15) -> dict:
     """Test-split report: metrics, calibration (before/after T) and per-condition slices."""
     report = quality_metrics(pred, emotions)
-    report["calibration"] = calibration_report(pred.confidence_logit, pred.correct,
-                                               temperature, bins)
+    scored = pred.labelled
+    report["calibration"] = (calibration_report(pred.confidence_logit[scored],
+                                                pred.correct[scored], temperature, bins)
+                             if scored.any() else None)  # no emotion labels: nothing to judge
     conditions = {}
     for name, keep in condition_masks(pred.info).items():
         if keep.sum() < 10:

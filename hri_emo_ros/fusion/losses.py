@@ -1,9 +1,11 @@
 # Copyright 2026 The hri_emo authors
 # SPDX-License-Identifier: Apache-2.0
 """Training loss: BCE on the emotion scores, 1 - CCC plus a small MSE anchor on
-valence/arousal (unlabelled targets are NaN and masked), BCE of the confidence head against
-whether the dominant label was right, and an auxiliary BCE on each present modality's own
-evidence (which the confidence head compares across modalities)."""
+valence/arousal, BCE of the confidence head against whether the dominant label was right,
+and an auxiliary BCE on each present modality's own evidence (which the confidence head
+compares across modalities). Unlabelled targets are masked: valence/arousal are NaN, emotion
+labels carry `Targets.label_mask`; the confidence term uses only fully labelled samples.
+Masks multiply (never skip) terms, so every parameter stays in the graph (DDP needs that)."""
 
 from __future__ import annotations
 
@@ -45,25 +47,36 @@ def dominant_correct(score_logits: torch.Tensor, labels: torch.Tensor) -> torch.
     return labels.gather(1, dominant).squeeze(1)
 
 
+def masked_mean(values: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Mean of `values` where weight is 1 (0 when nothing is weighted, still in the graph)."""
+    weight = weight.to(values.dtype)
+    return (values * weight).sum() / weight.sum().clamp(min=1.0)
+
+
 def unimodal_loss(modality_logits: torch.Tensor, labels: torch.Tensor,
-                  present: torch.Tensor) -> torch.Tensor:
-    """BCE of each present modality's own evidence against the sample's labels."""
+                  present: torch.Tensor, label_mask: torch.Tensor | None = None
+                  ) -> torch.Tensor:
+    """BCE of each present modality's own evidence against the sample's (known) labels."""
     per = F.binary_cross_entropy_with_logits(
         modality_logits, labels.unsqueeze(1).expand_as(modality_logits), reduction="none")
-    weight = present.unsqueeze(-1).to(per.dtype)
-    return (per * weight).sum() / (weight.sum() * per.shape[-1]).clamp(min=1.0)
+    known = torch.ones_like(labels) if label_mask is None else label_mask.to(per.dtype)
+    weight = present.unsqueeze(-1).to(per.dtype) * known.unsqueeze(1)
+    return masked_mean(per, weight)
 
 
 def fusion_loss(out: DecoderOutput, targets: Targets, weights: LossWeights,
                 present: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
-    bce = F.binary_cross_entropy_with_logits(out.score_logits, targets.labels)
+    known = targets.label_mask
+    bce = masked_mean(F.binary_cross_entropy_with_logits(
+        out.score_logits, targets.labels, reduction="none"), known)
     va_ok = torch.isfinite(targets.valence_arousal)
     ccc = ccc_loss(out.valence_arousal, targets.valence_arousal)
-    mse = (F.mse_loss(out.valence_arousal[va_ok], targets.valence_arousal[va_ok])
-           if bool(va_ok.any()) else out.valence_arousal.sum() * 0.0)
+    mse = masked_mean((out.valence_arousal - targets.valence_arousal.nan_to_num(0.0)) ** 2,
+                      va_ok)
     correct = dominant_correct(out.score_logits.detach(), targets.labels)
-    confidence = F.binary_cross_entropy_with_logits(out.confidence_logit, correct)
-    unimodal = unimodal_loss(out.modality_logits, targets.labels, present)
+    confidence = masked_mean(F.binary_cross_entropy_with_logits(
+        out.confidence_logit, correct, reduction="none"), known.all(dim=1))
+    unimodal = unimodal_loss(out.modality_logits, targets.labels, present, known)
     total = (weights.bce * bce + weights.ccc * ccc + weights.mse * mse
              + weights.confidence * confidence + weights.unimodal * unimodal)
     parts = {name: float(value.detach()) for name, value in (

@@ -4,7 +4,9 @@
 
 Weighted accuracy per emotion is (TP * N / P + TN) / (2 N) (the CMU-MOSEI protocol); F1 uses
 a 0.5 threshold on the independent sigmoid scores. ECE bins confidences into equal-width
-bins and averages |accuracy - mean confidence| weighted by bin size.
+bins and averages |accuracy - mean confidence| weighted by bin size. NaN labels are
+unlabelled: each emotion is scored on the samples that label it, dominant-label accuracy on
+the samples labelled for every emotion; a metric with nothing to score is NaN.
 """
 
 from __future__ import annotations
@@ -36,27 +38,37 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray,
     return float(error)
 
 
+def finite_mean(values) -> float:
+    """Mean of the finite values, NaN (without a warning) when there is none."""
+    kept = [float(v) for v in values if np.isfinite(v)]
+    return float(np.mean(kept)) if kept else float("nan")
+
+
 def emotion_metrics(scores: np.ndarray, labels: np.ndarray,
                     emotions: Sequence[str], threshold: float = 0.5) -> dict:
     """Per-emotion F1 / weighted accuracy, their macro means, and dominant-label accuracy."""
     predicted = scores >= threshold
-    truth = labels >= 0.5
+    known = np.isfinite(labels)
+    truth = np.where(known, labels, 0.0) >= 0.5
     per_emotion = {}
     for j, name in enumerate(emotions):
-        tp = float(np.sum(predicted[:, j] & truth[:, j]))
-        fp = float(np.sum(predicted[:, j] & ~truth[:, j]))
-        fn = float(np.sum(~predicted[:, j] & truth[:, j]))
-        tn = float(np.sum(~predicted[:, j] & ~truth[:, j]))
+        k = known[:, j]
+        tp = float(np.sum(predicted[:, j] & truth[:, j] & k))
+        fp = float(np.sum(predicted[:, j] & ~truth[:, j] & k))
+        fn = float(np.sum(~predicted[:, j] & truth[:, j] & k))
+        tn = float(np.sum(~predicted[:, j] & ~truth[:, j] & k))
         positives, negatives = tp + fn, tn + fp
         f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn > 0 else float("nan")
         wacc = ((tp * negatives / positives + tn) / (2 * negatives)
                 if positives > 0 and negatives > 0 else float("nan"))
         per_emotion[name] = {"f1": f1, "weighted_accuracy": wacc, "support": int(positives)}
     dominant = scores.argmax(axis=1)
+    complete = known.all(axis=1)
+    hits = truth[np.arange(len(dominant)), dominant][complete]
     return {
         "per_emotion": per_emotion,
-        "macro_f1": float(np.nanmean([v["f1"] for v in per_emotion.values()])),
-        "macro_weighted_accuracy": float(np.nanmean(
-            [v["weighted_accuracy"] for v in per_emotion.values()])),
-        "dominant_accuracy": float(np.mean(truth[np.arange(len(dominant)), dominant])),
+        "macro_f1": finite_mean(v["f1"] for v in per_emotion.values()),
+        "macro_weighted_accuracy": finite_mean(
+            v["weighted_accuracy"] for v in per_emotion.values()),
+        "dominant_accuracy": float(np.mean(hits)) if hits.size else float("nan"),
     }

@@ -27,6 +27,7 @@ from hri_emo_ros.fusion.decoder_runtime import DecoderRuntime, to_host
 from hri_emo_ros.fusion.encoder import FusionEncoder
 from hri_emo_ros.fusion.errors import InvalidInput
 from hri_emo_ros.fusion.explain import alignment_maps, pairwise_row_normalised
+from hri_emo_ros.fusion.feature_space import require_live
 from hri_emo_ros.fusion.graphs import GraphedPass, bucket
 from hri_emo_ros.fusion.records import (
     EmotionStateData,
@@ -88,6 +89,7 @@ class FusionRuntime:
 
     def __init__(self, models: FusionModels, device: str = "auto",
                  max_steps: Mapping[str, int] | None = None, cuda_graphs: bool = True) -> None:
+        require_live(models.feature_spec, str(models.path or "this fusion checkpoint"))
         self.device = resolve_device(device)
         self.encoder: FusionEncoder = models.encoder.to(self.device).eval()
         self.model_id = models.encoder_id
@@ -145,7 +147,7 @@ class FusionRuntime:
             except RuntimeError as error:  # capture unsupported here: stay eager
                 self.use_graphs, self.graph_error = False, str(error)
         batch = collate_steps(items, stamps, self.max_steps).to(self.device)
-        with torch.no_grad():
+        with torch.inference_mode():
             return batch, device_pass(self.encoder, module, batch)
 
     def _records(self, windows: Sequence[FusionWindow], batch: FusionBatch,

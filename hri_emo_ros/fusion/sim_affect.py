@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hri_emo_ros.common.feature_spec import EMOTIONS
+from hri_emo_ros.fusion.text_affinity import AFFINITY_GAIN
 
 # (valence, arousal) of a full-intensity episode.
 CENTROIDS: dict[str, tuple[float, float]] = {
@@ -69,8 +70,10 @@ def draw_episode(expressed: dict[str, float], window_s: float, rng: np.random.Ge
     return Episode(expressed, apex_start - onset, onset, apex, offset, arousal_offset)
 
 
-def emotion_given_valence(valence: float, rng: np.random.Generator) -> str:
-    """A plausible category for an utterance of this human-rated valence."""
+def emotion_given_valence(valence: float, rng: np.random.Generator,
+                          affinity: np.ndarray | None = None) -> str:
+    """A plausible category for an utterance of this human-rated valence; `affinity` (one
+    value per EMOTIONS, text_affinity.py) multiplies the odds by exp(AFFINITY_GAIN x it)."""
     if valence >= 0.25:
         names, p = ("happy", "surprised"), (0.8, 0.2)
     elif valence >= 0.08:
@@ -81,6 +84,10 @@ def emotion_given_valence(valence: float, rng: np.random.Generator) -> str:
         names, p = ("neutral",) + NEGATIVE, (0.3, 0.2, 0.2, 0.15, 0.15)
     else:
         names, p = NEGATIVE, (0.28, 0.28, 0.22, 0.22)
+    if affinity is not None:
+        logits = np.log(p) + AFFINITY_GAIN * np.asarray(affinity)[[INDEX[n] for n in names]]
+        p = np.exp(logits - logits.max())
+        p = p / p.sum()
     return str(rng.choice(names, p=p))
 
 

@@ -41,6 +41,7 @@ class TextFeatureTable:
     offsets: np.ndarray   # (sentences + 1,) row offsets into `features`
     features: np.ndarray  # (total words, TEXT_DIM) float16
     source: str
+    sentence_embeddings: np.ndarray | None = None  # (sentences, 384) float16, unit norm
 
     def sentence_features(self, index: int) -> np.ndarray:
         return self.features[self.offsets[index]:self.offsets[index + 1]].astype(np.float32)
@@ -182,4 +183,5 @@ def build_text_features(
     features = np.concatenate([data["word_features"], per_word[:, None]], axis=1)
     flat = data["words"].tolist()
     words = [flat[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
-    return TextFeatureTable(list(sentence_ids), words, offsets, features, source)
+    return TextFeatureTable(list(sentence_ids), words, offsets, features, source,
+                            data["sentence_embeddings"])

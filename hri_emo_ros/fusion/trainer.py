@@ -3,8 +3,9 @@
 """Train the fusion encoder and the emotion decoder: `train(config, overrides) -> TrainResult`.
 
     hri-emo train fusion --config config/train_fusion.yaml [--set train.epochs=2 ...]
-    python -m hri_emo_ros.fusion.trainer --config config/train_fusion.yaml
-    torchrun --nproc_per_node 2 -m hri_emo_ros.fusion.trainer --config ...   # DDP
+    hri-emo train fusion --dataset mosei --data-dir ~/data/CMU_MOSEI [--fold standard]
+    python -m hri_emo_ros.fusion.trainer ...        # the same arguments (train_args.py)
+    torchrun --nproc_per_node 2 -m hri_emo_ros.fusion.trainer ...   # DDP
 
 Seeded; one tqdm bar per epoch; per-epoch metrics appended to <run_dir>/metrics.jsonl;
 <run_dir>/last.pt holds the full training state (`resume: true` continues from it). After
@@ -12,16 +13,19 @@ the last epoch the best epoch (on the calibration split) is restored, the confid
 temperature is fitted on the calibration split, the test split is evaluated once, and the
 model checkpoint (checkpoint.py format) is written to <run_dir>/model.pt and to `ship_to`.
 With WORLD_SIZE > 1 the model is wrapped in DistributedDataParallel (NCCL on CUDA, gloo on
-CPU), batches are sharded by rank and only rank 0 evaluates and writes.
+CPU), batches are sharded by rank and only rank 0 evaluates and writes (each epoch record
+lists the samples every rank trained on). The encoder reads the train split's feature space
+(the live perception features, or a corpus's own: feature_space.py), which the checkpoint
+records.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
 import shutil
+import sys
 import time
 from dataclasses import dataclass
 from functools import partial
@@ -32,7 +36,7 @@ import torch
 import torch.distributed as dist
 from tqdm import tqdm
 
-from hri_emo_ros.common.device import resolve_device
+from hri_emo_ros.common.feature_spec import FEATURE_DIMS
 from hri_emo_ros.fusion.calibration import fit_temperature
 from hri_emo_ros.fusion.checkpoint import checkpoint_dict, save_checkpoint
 from hri_emo_ros.fusion.dataset import (
@@ -42,8 +46,10 @@ from hri_emo_ros.fusion.dataset import (
     collate_samples,
 )
 from hri_emo_ros.fusion.decoder import DecoderConfig, EmotionDecoder
+from hri_emo_ros.fusion.distributed import epoch_batches, gather_counts, init_distributed
 from hri_emo_ros.fusion.encoder import EncoderConfig, FusionEncoder
 from hri_emo_ros.fusion.evaluate import EncoderDecoder, full_report, predict, quality_metrics
+from hri_emo_ros.fusion.feature_space import LIVE_FEATURE_SPACE, space_name
 from hri_emo_ros.fusion.losses import LossWeights, dominant_correct, fusion_loss
 from hri_emo_ros.fusion.train_config import DEFAULT_CONFIG, apply_overrides, deep_merge
 
@@ -58,16 +64,20 @@ class TrainResult:
     seconds: float
 
 
-def build_models(config: dict) -> EncoderDecoder:
+def build_models(config: dict, train_split: FusionDataset | None = None) -> EncoderDecoder:
+    """The model for `config`, reading the feature space of `train_split` (None: live)."""
     m = config["model"]
+    dims = FEATURE_DIMS if train_split is None else train_split.dims()
+    space = LIVE_FEATURE_SPACE if train_split is None else space_name(
+        train_split.feature_spec())
     encoder = FusionEncoder(EncoderConfig(
         width=m["width"], heads=m["heads"], layers=m["encoder_layers"],
         ffn_multiplier=m["ffn_multiplier"], dropout=m["dropout"],
-        quality_prior=m["quality_prior"]))
+        quality_prior=m["quality_prior"], feature_dims=dict(dims)))
     decoder = EmotionDecoder(DecoderConfig(
         width=m["width"], heads=m["heads"], ffn_multiplier=m["ffn_multiplier"],
         dropout=m["dropout"], recursion_steps=m["recursion_steps"],
-        emotions=tuple(m["emotions"])))
+        emotions=tuple(m["emotions"]), feature_space=space))
     return EncoderDecoder(encoder, decoder)
 
 
@@ -83,16 +93,6 @@ def feature_statistics(dataset: FusionDataset, count: int) -> dict:
         stats[name] = (torch.tensor(values.mean(0), dtype=torch.float32),
                        torch.tensor(values.std(0), dtype=torch.float32))
     return stats
-
-
-def epoch_batches(size: int, batch_size: int, seed: int, epoch: int, rank: int, world: int,
-                  limit: int | None) -> list[list[int]]:
-    order = np.random.default_rng([seed, epoch]).permutation(size)
-    per_rank = size // world
-    mine = order[:per_rank * world][rank::world]
-    batches = [mine[i:i + batch_size].tolist()
-               for i in range(0, len(mine) - batch_size + 1, batch_size)]
-    return batches[:limit] if limit else batches
 
 
 # --- the named parts of one training step -------------------------------------------------
@@ -115,25 +115,14 @@ def backward_step(loss, model, optimizer, scheduler, grad_clip: float) -> float:
 
 
 def step_metrics(decoded, targets) -> dict[str, float]:
+    complete = targets.label_mask.all(dim=1)
+    if not bool(complete.any()):
+        return {}
     correct = dominant_correct(decoded.score_logits.detach(), targets.labels)
-    return {"dominant_accuracy": float(correct.mean())}
+    return {"dominant_accuracy": float(correct[complete].mean())}
 
 
 # -------------------------------------------------------------------------------------------
-
-def _init_distributed(device_name: str) -> tuple[int, int, torch.device]:
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    if world <= 1:
-        return 0, 1, resolve_device(device_name)
-    device = resolve_device(device_name)
-    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
-    if device.type == "cuda":
-        device = torch.device("cuda", local_rank)
-        torch.cuda.set_device(device)
-    if not dist.is_initialized():
-        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
-    return dist.get_rank(), world, device
-
 
 def _schedule(step: int, warmup: int, total: int) -> float:
     if step < warmup:
@@ -143,13 +132,15 @@ def _schedule(step: int, warmup: int, total: int) -> float:
 
 
 def _selection_score(metrics: dict) -> float:
-    return metrics["macro_f1"] + 0.25 * (metrics["ccc_valence"] + metrics["ccc_arousal"])
+    """Macro F1 + 0.25 CCC of valence and arousal, over the terms the corpus labels."""
+    terms = (metrics["macro_f1"], 0.25 * metrics["ccc_valence"], 0.25 * metrics["ccc_arousal"])
+    return float(sum(t for t in terms if math.isfinite(t)))
 
 
 def train(config: dict, overrides=None) -> TrainResult:
     started = time.monotonic()
     config = apply_overrides(deep_merge(DEFAULT_CONFIG, config), overrides)
-    rank, world, device = _init_distributed(config["device"])
+    rank, world, device = init_distributed(config["device"])
     if config["train"]["threads"]:
         torch.set_num_threads(int(config["train"]["threads"]))
     seed, tc = int(config["seed"]), config["train"]
@@ -159,7 +150,8 @@ def train(config: dict, overrides=None) -> TrainResult:
     max_steps = config["data"].get("max_steps")
     data_config = {"seed": seed, **config["data"]}
     splits = build_datasets(data_config, config["model"]["emotions"])
-    model = build_models(config)
+    model = build_models(config, splits["train"])
+    dims = splits["train"].dims()
     model.encoder.set_feature_statistics(feature_statistics(splits["train"],
                                                             tc["statistics_samples"]))
     model.to(device)
@@ -186,7 +178,7 @@ def train(config: dict, overrides=None) -> TrainResult:
         trained = torch.nn.parallel.DistributedDataParallel(
             model, device_ids=[device.index] if device.type == "cuda" else None)
     weights = LossWeights(**tc["loss"])
-    collate = partial(collate_samples, max_steps=max_steps)
+    collate = partial(collate_samples, max_steps=max_steps, feature_dims=dims)
     for epoch in range(first_epoch, tc["epochs"]):
         epoch_started = time.monotonic()
         splits["train"].set_epoch(epoch)
@@ -197,6 +189,7 @@ def train(config: dict, overrides=None) -> TrainResult:
                                              num_workers=tc["num_workers"])
         trained.train()
         sums: dict[str, float] = {}
+        seen = 0
         bar = tqdm(loader, desc=f"epoch {epoch + 1}/{tc['epochs']}", disable=rank != 0,
                    leave=False)
         for batch, targets in bar:
@@ -208,15 +201,17 @@ def train(config: dict, overrides=None) -> TrainResult:
             parts.update(step_metrics(decoded, targets))
             for key, value in parts.items():
                 sums[key] = sums.get(key, 0.0) + value
+            seen += batch.batch_size
             bar.set_postfix(loss=f"{parts['total']:.3f}")
         record = {"epoch": epoch + 1, "lr": scheduler.get_last_lr()[0],
-                  **{f"train_{k}": v / max(1, len(batches)) for k, v in sums.items()}}
+                  **{f"train_{k}": v / max(1, len(batches)) for k, v in sums.items()},
+                  "samples_per_rank": gather_counts(seen, world)}
         if rank == 0:
             val = quality_metrics(predict(model, splits["calibration"], device,
                                           max_steps=max_steps), config["model"]["emotions"])
             record.update({f"val_{k}": v for k, v in val.items() if k != "per_emotion"})
             record["seconds"] = time.monotonic() - epoch_started
-            if _selection_score(val) > best_score:
+            if best_state is None or _selection_score(val) > best_score:
                 best_score = _selection_score(val)
                 best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             history.append(record)
@@ -244,7 +239,10 @@ def _finish(model, best_state, splits, config, device, run_dir, history, started
         model.load_state_dict(best_state)
     emotions, max_steps = config["model"]["emotions"], config["data"].get("max_steps")
     calib = predict(model, splits["calibration"], device, max_steps=max_steps)
-    temperature = fit_temperature(calib.confidence_logit, calib.correct)
+    scored = calib.labelled
+    # A corpus without emotion labels (sentiment only) leaves the confidence uncalibrated.
+    temperature = (fit_temperature(calib.confidence_logit[scored], calib.correct[scored])
+                   if scored.any() else 1.0)
     model.decoder.temperature.fill_(temperature)
     report = full_report(predict(model, splits["test"], device, max_steps=max_steps),
                          emotions, temperature, config["calibration"]["bins"])
@@ -256,7 +254,7 @@ def _finish(model, best_state, splits, config, device, run_dir, history, started
     model_path = run_dir / "model.pt"
     model.cpu()
     save_checkpoint(model_path, checkpoint_dict(model.encoder, {"emotion": model.decoder},
-                                                metadata))
+                                                metadata, splits["train"].feature_spec()))
     shipped = None
     if config["ship_to"]:
         shipped = Path(config["ship_to"])
@@ -268,20 +266,27 @@ def _finish(model, best_state, splits, config, device, run_dir, history, started
                        time.monotonic() - started)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Train the hri_emo fusion model.")
-    parser.add_argument("--config", required=True, help="YAML training configuration")
-    parser.add_argument("--set", dest="overrides", action="append", default=[],
-                        metavar="KEY=VALUE", help="override, e.g. train.epochs=2")
-    args = parser.parse_args(argv)
-    from hri_emo_ros.fusion.train_config import load_config
+def summary(result: TrainResult) -> dict:
+    """What a training run prints: the model path and its headline test metrics."""
+    def plain(value):
+        return value if isinstance(value, float) and math.isfinite(value) else None
 
-    result = train(load_config(args.config), args.overrides)
+    return {"model": str(result.model_path), "seconds": round(result.seconds, 1),
+            "test": {k: plain(result.report[k]) for k in (
+                "macro_f1", "dominant_accuracy", "ccc_valence", "ccc_arousal")}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from hri_emo_ros.fusion.train_args import build_parser, config_from_args
+
+    args = build_parser("python -m hri_emo_ros.fusion.trainer").parse_args(argv)
+    try:
+        result = train(config_from_args(args), args.overrides)
+    except (ValueError, FileNotFoundError, KeyError) as error:
+        print(f"hri_emo_ros.fusion.trainer: {error}", file=sys.stderr)
+        return 1
     if result is not None:
-        print(json.dumps({"model": str(result.model_path), "seconds": round(result.seconds, 1),
-                          "test": {k: result.report[k] for k in (
-                              "macro_f1", "dominant_accuracy", "ccc_valence", "ccc_arousal")}},
-                         indent=2))
+        print(json.dumps(summary(result), indent=2))
     return 0
 
 

@@ -138,12 +138,14 @@ class DecoderNode(ManagedNode):
     def on_fused(self, msg: FusedSequence) -> None:
         started = time.perf_counter()
         fused = fused_from_message(msg)
-        ((state, explanation),) = self.runtime.decode([fused], explain=self.param("explain"))
+        (state,), explain = self.runtime.decode_staged([fused])
         self.emotion_pub.publish(emotion_message(state))
-        if explanation is not None:
-            self.explanation_pub.publish(explanation_message(explanation))
         self.publish_ros4hri(state)
         self.health.latency("decoder.decode", time.perf_counter() - started)
+        if self.param("explain"):
+            (explanation,) = explain()
+            self.explanation_pub.publish(explanation_message(explanation))
+            self.health.latency("decoder.explain", time.perf_counter() - started)
 
     def publish_ros4hri(self, state: EmotionStateData) -> None:
         if Expression is None or not self.param("ros4hri_expression") or (
