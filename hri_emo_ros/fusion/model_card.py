@@ -73,6 +73,20 @@ def measure(config_path: str, compare_k: int, extra_latency: list[str],
     return figures
 
 
+# The card of the checkpoint shipped before issue #4 (commit 9454dfe), for comparison.
+PREVIOUS_CHECKPOINT = [
+    "## The previous checkpoint (before issue #4)", "",
+    "Its simulated voice had hand-set baselines far from what the voice pipeline measures",
+    "on real speech (e.g. MFCC c0 +24 instead of -389, step-to-step F0 jitter 0.8 instead",
+    "of 2.7 semitones), its categories were drawn from the sentence valence alone, and it",
+    "trained 8 epochs. On its own held-out split it scored dominant accuracy 0.692, macro",
+    "F1 0.610, CCC valence 0.754 / arousal 0.724, ECE 0.028; but real calm read speech fell",
+    "outside its simulation and came out angry (score ~0.6-0.9, arousal ~+0.6). The",
+    "simulation is now harder (realistically noisy voice), so the figures above are not",
+    "directly comparable with these: `git show 9454dfe:models/fusion_bootstrap.md`.",
+]
+
+
 def _f(value: float, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
@@ -120,12 +134,26 @@ def render(figures: dict) -> str:
         "  `AUDIO_FEATURES` spaces, generated from the same latent emotion episode",
         "  (onset-apex-offset dynamics, person/speaker variation, noise), following published",
         "  directions (FACS/EMFACS action units; arousal raises F0, energy and rate) with",
-        "  magnitudes chosen by us; the neutral face geometry is what our face pipeline",
-        "  measures on real faces (skimage's astronaut and cameraman), so that real faces",
-        "  fall inside the simulated range (`test/test_fusion_real_face.py`);",
-        "- labels: the emotion category is *drawn* from the sentence's human valence (text",
-        "  alone cannot separate e.g. sad from angry); the valence target is the human rating;",
-        "  the arousal target is simulated (circumplex arousal x intensity + a speaker offset);",
+        "  magnitudes chosen by us, as offsets from a neutral baseline measured on real data:",
+        "  the neutral face geometry is what our face pipeline measures on real faces",
+        "  (skimage's astronaut and cameraman; `test/test_fusion_real_face.py`); the neutral",
+        "  voice (per-feature mean, spread between and within speakers, and the slopes that",
+        "  tie MFCC c0 to energy and c1, bandwidth, roll-off, zero-crossing rate and flatness",
+        "  to the spectral centroid) is what our voice pipeline measures on real calm read",
+        "  speech: 128 speech steps of 7 male speakers (mean F0 87-127 Hz) in Debian's",
+        "  pocketsphinx-testdata (librivox/*.wav, cards/002 and 004, goforward, numbers,",
+        "  something, tidigits/dhd.2934z; never cards/001, 003, 005, which are in the sample",
+        "  session; `python -m hri_emo_ros.fusion.voice_calibration`,",
+        "  `test/test_fusion_real_voice.py`).",
+        "  Women's F0 (+9 semitones), their brighter spectrum and a 4 dB level spread are our",
+        "  assumptions, not measured here;",
+        "- labels: the emotion category is *drawn* given the sentence's human valence, its",
+        "  odds multiplied by exp(0.75 x how much the sentence's MiniLM embedding resembles",
+        "  short descriptions of each emotion, or plain statements and requests for neutral,",
+        "  in standard deviations above the average; `text_affinity.py`, our assumption),",
+        "  so words can say sad rather than angry; the valence target is the human rating;",
+        "  the arousal target is simulated (circumplex arousal x intensity + a speaker",
+        "  offset);",
         f"- missing modalities (presence {data.get('presence')}), low quality",
         f"  (rate {data.get('low_quality_rate')}), contradicting modalities (rate",
         f"  {data.get('conflict_rate')}; the truth is with the majority 60 % of the time).",
@@ -226,11 +254,23 @@ def render(figures: dict) -> str:
                 f"(`python -m hri_emo_ros.fusion.bench --train-step --threads 2`): "
                 f"{steps} steps x {epochs} epochs = {estimate:.0f} s of optimisation; sample "
                 "simulation runs in a DataLoader worker alongside.")
+    lines += [""] + PREVIOUS_CHECKPOINT
     lines += ["", "## Limits", "",
               "- Face and voice are simulated: accuracy on real people is unknown until the",
               "  model is retrained and evaluated on a real corpus.",
-              "- The category labels come from a valence-conditioned draw, so text alone can",
-              "  only carry valence; the categories are carried by the simulated face/voice.",
+              "- The category labels come from a valence-conditioned draw weighted by the",
+              "  text's resemblance to emotion descriptions: what text says about categories",
+              "  beyond valence is our assumption, not learned from people.",
+              "- Text alone reads plain requests as negative (\"Please put the box on the",
+              "  table\", \"Come here\": valence -0.4 to -0.8, and some as angry or sad), as",
+              "  the previous checkpoint did: the rated sentences are tweets and movie-review",
+              "  snippets, with few requests. With a real calm voice the confidence stays low",
+              "  (about 0.4-0.5; neutral, disgusted or angry) where the previous checkpoint",
+              "  said angry with confidence 0.6-0.85.",
+              "- The neutral voice is measured on 7 male readers of calm English (clean",
+              "  recordings, 16 kHz); other voices, microphones, rooms and synthetic speech",
+              "  may fall outside the simulated range, where scores and confidence are",
+              "  untested.",
               "- Calibration (temperature scaling) holds for the distribution it was fitted",
               "  on; refit it (the trainer does) whenever the data changes.", ""]
     return "\n".join(lines)
