@@ -173,6 +173,8 @@ class ManagedNode(LifecycleNode):
                 self.reject(stream, getattr(err, "reason", type(err).__name__), str(err))
                 return
             except Exception as err:  # noqa: BLE001 - last line of defence, logged in full
+                if not self.context.ok():
+                    return  # shutting down: another executor thread's callback was mid-way
                 if self.health.dropped(stream, "internal_error", repr(err)):
                     self.get_logger().error(
                         f"internal error on {stream}, input dropped:\n{traceback.format_exc()}")
