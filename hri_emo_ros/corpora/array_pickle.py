@@ -64,3 +64,17 @@ def read_array_pickle(path: Path) -> object:
             raise CorpusError("bad_pickle", f"{path} is not a readable pickle "
                               f"({type(error).__name__}: {error})") from None
     raise CorpusError("bad_pickle", f"{path}: text in the pickle is neither ASCII nor latin-1")
+
+
+def read_split_pickle(path: Path, kind: str, splits: dict[str, str]) -> dict[str, object]:
+    """{our split: its data} from a pickle holding {"train", "valid", "test"} (MMSA, MulT);
+    `splits` maps our split names to theirs. `kind` names the format in errors."""
+    data = read_array_pickle(path)
+    if not isinstance(data, dict):
+        raise CorpusError("bad_layout", f"{path} holds a {type(data).__name__}; {kind} "
+                          f"holds a dict with {', '.join(splits.values())}")
+    missing = [theirs for theirs in splits.values() if theirs not in data]
+    if missing:
+        raise CorpusError("bad_layout", f"{path} has no '{missing[0]}' split; {kind} maps "
+                          f"{', '.join(splits.values())} to their arrays")
+    return {ours: data[theirs] for ours, theirs in splits.items()}

@@ -39,10 +39,9 @@ from hri_emo_ros.corpora.label_maps import (
 from hri_emo_ros.corpora.registry import Protocol
 from hri_emo_ros.corpora.utterance_dataset import (
     LabelledUtterance,
-    check_emotions,
-    check_raw_source,
     corpus_splits,
     raw_corpus_defaults,
+    raw_release_request,
 )
 from hri_emo_ros.corpora.utterance_perception import MediaItem
 from hri_emo_ros.fusion.dataset import FusionDataset, register_adapter
@@ -153,15 +152,9 @@ def read_release(root: Path, labels: str | None = None, allow_partial: bool = Fa
 
 def cremad_splits(data_config: dict, emotions: Sequence[str]) -> dict[str, FusionDataset]:
     """Adapter factory registered as 'cremad'."""
-    if not data_config.get("data_dir"):
-        raise CorpusError("missing_data", "cremad needs data.data_dir (--data-dir)")
-    check_raw_source("cremad", data_config)
-    check_emotions("cremad", emotions, PROTOCOL.emotions)
-    fold = data_config.get("fold") or PROTOCOL.default_fold
-    if fold not in FOLDS:
-        raise CorpusError("unknown_fold", f"cremad has no fold '{fold}'; choose from "
-                          f"{', '.join(FOLDS)}")
-    utterances, notes = read_release(Path(data_config["data_dir"]).expanduser(),
+    release, fold = raw_release_request("cremad", data_config, emotions, PROTOCOL.emotions,
+                                        FOLDS, PROTOCOL.default_fold)
+    utterances, notes = read_release(release,
                                      data_config.get("labels"),
                                      bool(data_config.get("allow_partial", False)))
     return corpus_splits("cremad", utterances, lambda u: fold_split(int(u.speaker), fold),

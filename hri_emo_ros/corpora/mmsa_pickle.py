@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hri_emo_ros.corpora.array_pickle import read_array_pickle
+from hri_emo_ros.corpora.array_pickle import read_split_pickle
 from hri_emo_ros.corpora.errors import CorpusError
 from hri_emo_ros.corpora.mult_pickle import SPLITS, sample_id
 from hri_emo_ros.corpora.sequence_arrays import PaddedArrays, clean_array
@@ -100,15 +100,6 @@ def load_mmsa_splits(path: Path, emotions: tuple[str, ...], *,
     if not path.is_file():
         raise CorpusError("missing_data", f"{path}: no such file; expected an MMSA pickle "
                           f"({' or '.join(FILES.values())})")
-    data = read_array_pickle(path)
-    if not isinstance(data, dict):
-        raise CorpusError("bad_layout", f"{path} holds a {type(data).__name__}; an MMSA pickle "
-                          f"holds a dict with train, valid and test")
-    splits = {}
-    for ours, theirs in SPLITS.items():
-        if theirs not in data:
-            raise CorpusError("bad_layout", f"{path} has no '{theirs}' split; an MMSA pickle "
-                              f"maps train, valid and test to their arrays")
-        splits[ours] = _split(data[theirs], tuple(emotions), f"{path}[{theirs!r}]", path, ours,
-                              max_steps)
-    return splits
+    data = read_split_pickle(path, "an MMSA pickle", SPLITS)
+    return {ours: _split(data[ours], tuple(emotions), f"{path}[{SPLITS[ours]!r}]", path, ours,
+                         max_steps) for ours in SPLITS}

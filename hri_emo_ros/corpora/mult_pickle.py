@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hri_emo_ros.corpora.array_pickle import read_array_pickle
+from hri_emo_ros.corpora.array_pickle import read_split_pickle
 from hri_emo_ros.corpora.errors import CorpusError
 from hri_emo_ros.corpora.sequence_arrays import PaddedArrays, clean_array
 from hri_emo_ros.fusion.dataset import FusionDataset
@@ -130,15 +130,6 @@ def load_mult_splits(path: Path, corpus: str, emotions: tuple[str, ...], *,
     if not path.is_file():
         raise CorpusError("missing_data", f"{path}: no such file; expected the MulT pickle "
                           f"{' or '.join(FILES[corpus])}")
-    data = read_array_pickle(path)
-    if not isinstance(data, dict):
-        raise CorpusError("bad_layout", f"{path} holds a {type(data).__name__}; a MulT pickle "
-                          f"holds a dict with train, valid and test")
-    splits = {}
-    for ours, theirs in SPLITS.items():
-        if theirs not in data:
-            raise CorpusError("bad_layout", f"{path} has no '{theirs}' split; a MulT pickle "
-                              f"maps train, valid and test to their arrays")
-        splits[ours] = _split(data[theirs], corpus, emotions, f"{path}[{theirs!r}]",
-                              max_steps, path, ours)
-    return splits
+    data = read_split_pickle(path, "a MulT pickle", SPLITS)
+    return {ours: _split(data[ours], corpus, emotions, f"{path}[{SPLITS[ours]!r}]",
+                         max_steps, path, ours) for ours in SPLITS}

@@ -34,10 +34,9 @@ from hri_emo_ros.corpora.label_maps import RAVDESS_EMOTIONS, RAVDESS_INTENSITY, 
 from hri_emo_ros.corpora.registry import Protocol
 from hri_emo_ros.corpora.utterance_dataset import (
     LabelledUtterance,
-    check_emotions,
-    check_raw_source,
     corpus_splits,
     raw_corpus_defaults,
+    raw_release_request,
 )
 from hri_emo_ros.corpora.utterance_perception import MediaItem
 from hri_emo_ros.fusion.dataset import FusionDataset, register_adapter
@@ -113,15 +112,9 @@ def read_release(root: Path, calm: str = "neutral", allow_partial: bool = False
 
 def ravdess_splits(data_config: dict, emotions: Sequence[str]) -> dict[str, FusionDataset]:
     """Adapter factory registered as 'ravdess'."""
-    if not data_config.get("data_dir"):
-        raise CorpusError("missing_data", "ravdess needs data.data_dir (--data-dir)")
-    check_raw_source("ravdess", data_config)
-    check_emotions("ravdess", emotions, PROTOCOL.emotions)
-    fold = data_config.get("fold") or PROTOCOL.default_fold
-    if fold not in FOLDS:
-        raise CorpusError("unknown_fold", f"ravdess has no fold '{fold}'; choose from "
-                          f"{', '.join(FOLDS)}")
-    utterances, notes = read_release(Path(data_config["data_dir"]).expanduser(),
+    release, fold = raw_release_request("ravdess", data_config, emotions, PROTOCOL.emotions,
+                                        FOLDS, PROTOCOL.default_fold)
+    utterances, notes = read_release(release,
                                      str(data_config.get("calm") or "neutral"),
                                      bool(data_config.get("allow_partial", False)))
     return corpus_splits("ravdess", utterances, lambda u: fold_split(int(u.speaker), fold),

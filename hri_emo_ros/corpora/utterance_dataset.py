@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -158,6 +159,21 @@ class UtteranceCorpus(FusionDataset):
                 "speakers": sorted({u.speaker for u in self.utterances}),
                 "without_signal": self.without_signal, "cache": str(self.cache.directory),
                 "windows": asdict(self.windows), **self.extra}
+
+
+def raw_release_request(corpus: str, data_config: dict, emotions: Sequence[str],
+                        labelable: Sequence[str], folds: Sequence[str],
+                        default_fold: str) -> tuple[Path, str]:
+    """The checked release directory and fold of a raw-release adapter's request."""
+    if not data_config.get("data_dir"):
+        raise CorpusError("missing_data", f"{corpus} needs data.data_dir (--data-dir)")
+    check_raw_source(corpus, data_config)
+    check_emotions(corpus, emotions, labelable)
+    fold = data_config.get("fold") or default_fold
+    if fold not in folds:
+        raise CorpusError("unknown_fold", f"{corpus} has no fold '{fold}'; choose from "
+                          f"{', '.join(folds)}")
+    return Path(data_config["data_dir"]).expanduser(), fold
 
 
 def check_raw_source(corpus: str, data_config: dict) -> None:
