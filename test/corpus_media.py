@@ -11,6 +11,7 @@ Video shows skimage's astronaut photo (a real smiling face) drifting slowly acro
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -97,3 +98,50 @@ def train_briefly(dataset: str, data_dir: Path, cache_dir: Path, run_dir: Path,
     assert main(argv) == 0
     lines = (run_dir / "metrics.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines]
+
+
+def same_metrics(written, expected) -> None:
+    """metrics.json (NaN written as null) against freshly computed metrics."""
+    if isinstance(expected, dict):
+        for key, value in expected.items():
+            same_metrics(written[key], value)
+    elif isinstance(expected, (list, tuple)):
+        assert len(written) == len(expected)
+        for w, e in zip(written, expected, strict=True):
+            same_metrics(w, e)
+    elif isinstance(expected, float) and math.isnan(expected):
+        assert written is None
+    elif isinstance(expected, float):
+        assert abs(written - expected) <= 1e-9, (written, expected)
+    else:
+        assert written == expected
+
+
+def evaluate_checked(dataset: str, data_dir: Path, run_dir: Path, out: Path,
+                     *args: str) -> dict:
+    """`hri-emo evaluate` on the model `train_briefly` wrote; the metrics it writes must equal
+    the protocol's metrics recomputed here from the model's predictions on the test split."""
+    import torch
+
+    from hri_emo_ros.corpora.protocol_metrics import protocol_metrics
+    from hri_emo_ros.corpora.registry import protocol
+    from hri_emo_ros.fusion.checkpoint import load_checkpoint
+    from hri_emo_ros.fusion.dataset import build_datasets
+    from hri_emo_ros.fusion.evaluate import EncoderDecoder, predict
+
+    checkpoint = run_dir / "model.pt"
+    assert main(["evaluate", "--dataset", dataset, "--data-dir", str(data_dir),
+                 "--checkpoint", str(checkpoint), "--out", str(out), "--device", "cpu",
+                 *args]) == 0
+    (fold,) = json.loads((out / "metrics.json").read_text())["folds"].values()
+    models = load_checkpoint(checkpoint)
+    config = models.metadata["config"]
+    spec = protocol(dataset)
+    test = build_datasets({"seed": config["seed"], **config["data"]}, spec.emotions)["test"]
+    pred = predict(EncoderDecoder(models.encoder, models.decoders["emotion"]), test,
+                   torch.device("cpu"), max_steps=config["data"]["max_steps"])
+    expected = protocol_metrics(spec.metrics, pred.scores, pred.labels, pred.valence_arousal,
+                                pred.targets_va, spec.emotions)
+    same_metrics({key: fold["metrics"][key] for key in expected}, expected)
+    assert (out / "report.html").is_file()
+    return fold["metrics"]

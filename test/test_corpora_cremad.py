@@ -9,7 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from corpus_media import check_sample_spaces, face_video, speech_wav, train_briefly
+from corpus_media import (
+    check_sample_spaces,
+    evaluate_checked,
+    face_video,
+    speech_wav,
+    train_briefly,
+)
 
 from hri_emo_ros.cli import main
 from hri_emo_ros.corpora import cremad
@@ -145,3 +151,6 @@ def test_cache_is_reused_and_the_command_trains(splits, release, cache_dir, tmp_
                             "--set", "data.perception.video_hz=5.0")
     losses = [epoch["train_total"] for epoch in history]
     assert np.mean(losses[-3:]) < 0.8 * losses[0], losses
+    metrics = evaluate_checked("cremad", release, tmp_path / "run", tmp_path / "eval")
+    classification = metrics["classification"]
+    assert classification["samples"] > 0 and 0.0 <= classification["wa"] <= 1.0

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from corpus_media import (
     check_sample_spaces,
+    evaluate_checked,
     face_video,
     speech_sentence,
     speech_wav,
@@ -180,3 +181,7 @@ def test_second_build_reuses_the_cache_and_training_learns(splits, release, cach
                             "--fold", "Session5", "--set", "data.perception.video_hz=5.0")
     losses = [epoch["train_total"] for epoch in history]
     assert np.mean(losses[-3:]) < 0.8 * losses[0], losses
+    metrics = evaluate_checked("iemocap", release, tmp_path / "run", tmp_path / "eval",
+                               "--fold", "Session5")
+    classification = metrics["classification"]
+    assert classification["samples"] > 0 and 0.0 <= classification["wa"] <= 1.0
