@@ -3,7 +3,7 @@
 """The EmotionState streams the hierarchy would see live, made from a corpus's samples.
 
 No labels are used: each sample's feature steps are laid on a stream clock and replayed
-message by message through the fusion node's own logic (fusion/sync.FeatureSynchroniser:
+message by message through the fusion node's own scheduler (fusion/scheduler.py:
 freshness, 2 s window, 8 s for words, newest steps kept; a person is fused when a message
 arrives and their last fusion is at least 1/rate old), and every window goes through the
 fusion checkpoint (fusion/runtime.FusionRuntime, emotion decoder, calibrated confidence).
@@ -27,7 +27,8 @@ from hri_emo_ros.fusion.dataset import FusionDataset, FusionSample
 from hri_emo_ros.fusion.errors import InvalidInput
 from hri_emo_ros.fusion.records import FusionWindow, ModalitySteps
 from hri_emo_ros.fusion.runtime import FusionRuntime
-from hri_emo_ros.fusion.sync import FeatureSynchroniser, SyncConfig
+from hri_emo_ros.fusion.scheduler import FusionSchedule, FusionScheduler
+from hri_emo_ros.fusion.sync import SyncConfig
 
 MAX_PERSON_ID = 200
 
@@ -45,7 +46,11 @@ class ReplaySettings:
     rate_hz: float = 10.0           # the fusion node's `rate` (fusions per second per person)
     gap_s: float = 1.0              # pause between samples laid end to end
     batch_size: int = 64            # windows per forward pass
-    sync: SyncConfig = field(default_factory=SyncConfig)
+    max_steps: dict[str, int] = field(default_factory=lambda: dict(SyncConfig().max_steps))
+
+    def schedule(self) -> FusionSchedule:
+        """The fusion node's schedule at this rate, with its default windows."""
+        return FusionSchedule(rate=self.rate_hz)
 
 
 @dataclass
@@ -117,24 +122,20 @@ def stream_messages(items: Sequence[tuple[float | None, FusionSample]], person: 
 
 def fusion_windows(messages: Sequence[ModalitySteps], person: str,
                    settings: ReplaySettings) -> tuple[list[FusionWindow], int]:
-    """The windows the fusion node fuses for this stream, and the messages it refused."""
-    sync = FeatureSynchroniser(settings.sync)
-    period, last = 1.0 / settings.rate_hz, -np.inf
+    """The windows the fusion node fuses for this stream (its own scheduler), and the
+    messages it refused."""
+    scheduler = FusionScheduler(settings.schedule(), settings.max_steps)
     windows, refused = [], 0
     for message in messages:
-        now = float(message.step_times[-1])
         try:
-            sync.add(message, now)
+            scheduler.add(message)
         except InvalidInput:
             refused += 1
             continue
-        if now - last < period:
-            continue
-        try:
-            windows.append(sync.window(person, now))
-        except InvalidInput:
-            continue
-        last = now
+        due, _ = scheduler.due()
+        for window in due:
+            windows.append(window)
+            scheduler.fused(window.person_id)
     return windows, refused
 
 
