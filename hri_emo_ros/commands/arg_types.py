@@ -8,14 +8,22 @@ import argparse
 import math
 
 
-def positive_int(text: str) -> int:
+def _whole(text: str, minimum: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
     return value
+
+
+def positive_int(text: str) -> int:
+    return _whole(text, 1)
+
+
+def non_negative_int(text: str) -> int:
+    return _whole(text, 0)
 
 
 def _finite(text: str) -> float:

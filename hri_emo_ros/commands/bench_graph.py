@@ -27,7 +27,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hri_emo_ros.commands.arg_types import non_negative_float, positive_float
+from hri_emo_ros.commands.arg_types import (
+    non_negative_float,
+    non_negative_int,
+    positive_float,
+)
 from hri_emo_ros.commands.bench_report import Row
 from hri_emo_ros.commands.errors import CommandError
 
@@ -45,13 +49,6 @@ STAGE_ROWS = (  # latency key, label, what the stamp is
     ("affective_state", "affective state", "from the newest evidence"),
     ("behavior", "behaviour", "from the decision time"),
 )
-
-
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
 
 
 def _domain(text: str) -> int:
@@ -81,7 +78,7 @@ def register(suites: argparse._SubParsersAction) -> argparse.ArgumentParser:
                         help="camera frames per second (default 30)")
     parser.add_argument("--transcript-period", type=positive_float, default=3.0,
                         help="seconds between transcripts (default 3)")
-    parser.add_argument("--baseline-frames", type=_count, default=300,
+    parser.add_argument("--baseline-frames", type=non_negative_int, default=300,
                         help="frames timed for the peer baseline (default 300; 0: skip)")
     parser.add_argument("--config", type=Path, help="parameter file (default: the shipped "
                                                     "config/hri_emo.yaml)")

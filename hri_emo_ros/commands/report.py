@@ -16,17 +16,8 @@ import argparse
 import json
 from pathlib import Path
 
+from hri_emo_ros.commands.arg_types import non_negative_int
 from hri_emo_ros.commands.errors import CommandError
-
-
-def frame_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="report directory (default: 'report' next to the output bag)")
     parser.add_argument("--title", help="page title")
-    parser.add_argument("--frames", type=frame_count, default=8, metavar="N",
+    parser.add_argument("--frames", type=non_negative_int, default=8, metavar="N",
                         help="camera frames in the strip (0: none; default 8)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu",
                         help="device of the face core run on those frames (default cpu)")
