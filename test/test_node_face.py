@@ -68,12 +68,19 @@ def test_face_node_over_dds(rclpy_context, tmp_path):
         good.header.stamp = to_time(1.3)
         compressed_pub.publish(good)
         assert spin_until(executor, lambda: len(tracked) >= 2, timeout=30), face.log()
+        # The raw copy of the frame just analysed (a camera publishing both) is refused.
+        image_pub.publish(image_message(rgb, 1.3))
+        image_pub.publish(image_message(rgb, 1.4))
+        assert spin_until(executor, lambda: len(tracked) >= 3, timeout=30), face.log()
+        assert spin_until(executor, lambda: any(
+            kv.key == "image.dropped.duplicate_frame"
+            for d in diagnostics for s in d.status for kv in s.values), timeout=10)
         assert spin_until(executor, lambda: any(
             kv.key.endswith(".dropped.bad_step") or "dropped" in kv.key
             for d in diagnostics for s in d.status for kv in s.values), timeout=10)
         assert face.process.poll() is None, "face node died"
 
-    assert [to_seconds(m.header.stamp) for m in tracked] == pytest.approx([1.0, 1.3])
+    assert [to_seconds(m.header.stamp) for m in tracked] == pytest.approx([1.0, 1.3, 1.4])
     assert len(tracked[0].ids) == 1 and tracked[0].ids == tracked[1].ids  # a stable id
     first = features[0]
     assert first.person_id == tracked[0].ids[0]

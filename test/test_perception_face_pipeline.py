@@ -139,7 +139,7 @@ def test_two_people_get_two_ids_and_each_their_own_mesh(pipeline):
 @pytest.mark.parametrize(
     "overrides",
     [{"min_detection_score": 1.5}, {"max_faces": 0}, {"torch_threads": -1},
-     {"track_max_age_s": 0.0}],
+     {"track_max_age_s": 0.0}, {"redetect_period_s": -0.1}],
 )
 def test_bad_configuration_is_rejected(overrides):
     with pytest.raises(ValueError):

@@ -278,8 +278,8 @@ class UtterancePerception:
 
             self._face = FacePipeline(FacePipelineConfig(
                 detector=self.config.face_detector, use_mesh=self.config.use_mesh,
-                mesh_tracking=False, device=self.config.device, torch_threads=0,
-                tracker_seed=0))
+                mesh_tracking=False, redetect_period_s=0.0, device=self.config.device,
+                torch_threads=0, tracker_seed=0))
             expected = self.config.resolved_detector()
             if expected not in self._face.extractor:
                 raise CorpusError("bad_cache", f"the face detector resolved to "

@@ -13,7 +13,7 @@ from hri_emo_msgs.msg import IdsList, ModalityFeatures
 from hri_emo_ros.common.device import DEVICE_CHOICES
 from hri_emo_ros.common.feature_spec import VIDEO_FEATURES
 from hri_emo_ros.fusion.perception_steps import face_steps
-from hri_emo_ros.nodes.conversions import features_message, to_seconds
+from hri_emo_ros.nodes.conversions import InvalidMessage, features_message, to_seconds
 from hri_emo_ros.nodes.managed_node import ManagedNode, ParamSpec
 from hri_emo_ros.nodes.runner import main_for
 from hri_emo_ros.perception.face_annotate import draw_face_annotations
@@ -46,6 +46,10 @@ class FaceNode(ManagedNode):
         ParamSpec("max_faces", 4, "Largest faces analysed per frame.", range=(1, 32)),
         ParamSpec("use_mesh", True, "Compute face-mesh geometry (mediapipe only)."),
         ParamSpec("track_max_age", 1.0, "Seconds a lost face keeps its id.", range=(0.0, 60.0)),
+        ParamSpec("redetect_period", 0.5,
+                  "Seconds between detector runs while the face mesh follows every face "
+                  "(new faces are found this late at most; 0: detect on every frame).",
+                  range=(0.0, 10.0)),
         ParamSpec("device", "auto", "Torch device for the expression network.",
                   choices=DEVICE_CHOICES),
         ParamSpec("id_seed", -1, "Seed of the face ids (-1: random ids; a seed makes a replay "
@@ -55,6 +59,7 @@ class FaceNode(ManagedNode):
     def __init__(self, **kwargs) -> None:
         super().__init__("hri_emo_face", **kwargs)
         self.pipeline: FacePipeline | None = None
+        self.last_stamp = float("nan")
 
     def configure(self) -> str | None:
         try:
@@ -63,6 +68,7 @@ class FaceNode(ManagedNode):
                 min_detection_score=self.param("min_detection_score"),
                 max_faces=self.param("max_faces"), use_mesh=self.param("use_mesh"),
                 device=self.param("device"), track_max_age_s=self.param("track_max_age"),
+                redetect_period_s=self.param("redetect_period"),
                 tracker_seed=None if self.param("id_seed") < 0 else self.param("id_seed")))
         except (RuntimeError, ValueError, OSError) as err:
             return f"could not load the face models: {err}"
@@ -91,16 +97,26 @@ class FaceNode(ManagedNode):
             self.pipeline.close()
 
     def on_image(self, msg: Image) -> None:
+        self.check_new_frame(msg.header)
         rgb = decode_raw_image(msg.encoding, msg.height, msg.width, msg.step, msg.data)
         self.process(rgb, msg.header)
 
     def on_compressed(self, msg: CompressedImage) -> None:
+        self.check_new_frame(msg.header)
         rgb = decode_compressed_image(msg.format, msg.data)
         self.process(rgb, msg.header)
+
+    def check_new_frame(self, header) -> None:
+        """Refuse a second copy of the frame just analysed (a camera publishing both raw
+        and compressed images, both subscribed)."""
+        if to_seconds(header.stamp) == self.last_stamp:
+            raise InvalidMessage("duplicate_frame", "a frame with this stamp was just "
+                                 "analysed (raw and compressed copies of one frame?)")
 
     def process(self, rgb, header) -> None:
         started = time.perf_counter()
         stamp = to_seconds(header.stamp)
+        self.last_stamp = stamp
         observations = self.pipeline.process(rgb, stamp)
         for face in observations:
             steps = face_steps(face, stamp, self.pipeline.extractor)

@@ -23,6 +23,7 @@ from hri_emo_ros.perception.face_detector import (
     MediapipeFaceDetector,
     create_face_detector,
 )
+from hri_emo_ros.perception.face_following import FaceFollower
 from hri_emo_ros.perception.face_geometry import (
     GEOMETRY_FEATURES,
     InvalidLandmarks,
@@ -58,6 +59,8 @@ class FacePipelineConfig:
     torch_threads: int = 1
     track_max_age_s: float = 1.0
     tracker_seed: int | None = None
+    # Seconds between detector runs while the mesh follows every face (0: every frame).
+    redetect_period_s: float = 0.5
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_detection_score <= 1.0:
@@ -68,6 +71,8 @@ class FacePipelineConfig:
             raise ValueError(f"torch_threads must be >= 0, got {self.torch_threads}")
         if not self.track_max_age_s > 0.0:
             raise ValueError(f"track_max_age_s must be > 0, got {self.track_max_age_s}")
+        if not 0.0 <= self.redetect_period_s < math.inf:
+            raise ValueError(f"redetect_period_s must be >= 0, got {self.redetect_period_s}")
 
 
 @dataclass
@@ -126,6 +131,9 @@ class FacePipeline:
                 self.landmarker = FaceMeshLandmarker(tracking=self.config.mesh_tracking)
             except DetectorUnavailable as error:
                 LOG.warning("face mesh unavailable, geometry is neutral: %s", error)
+        self.follower = (FaceFollower(self.config.redetect_period_s)
+                         if self.landmarker is not None and self.config.redetect_period_s > 0
+                         else None)
         self.expressions = ExpressionClassifier(self.config.device)
         self.tracker = FaceTracker(
             max_age_s=self.config.track_max_age_s, seed=self.config.tracker_seed
@@ -133,36 +141,56 @@ class FacePipeline:
         mesh = "+mesh" if self.landmarker is not None else ""
         self.extractor = f"face/fer-mini-xception+{self.detector.name}{mesh}/{EXTRACTOR_VERSION}"
 
-    def _geometry(
-        self, rgb: np.ndarray, detection: FaceDetection
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Geometry features and the landmarks they came from (None: neutral stand-in)."""
+    def _mesh(
+        self, rgb: np.ndarray, box: tuple[float, float, float, float]
+    ) -> tuple[np.ndarray | None, np.ndarray]:
+        """The face's landmarks (None: no usable mesh) and the geometry features from them
+        (the neutral stand-in without a mesh)."""
         if self.landmarker is None:
-            return neutral_geometry(), None
-        points = self.landmarker.landmarks(rgb, detection.box)
+            return None, neutral_geometry()
+        points = self.landmarker.landmarks(rgb, box)
         if points is None:
-            return neutral_geometry(), None
+            return None, neutral_geometry()
         try:
-            return geometry_features(points), points
+            return points, geometry_features(points)
         except InvalidLandmarks as error:
             LOG.debug("mesh rejected: %s", error)
-            return neutral_geometry(), None
+            return None, neutral_geometry()
+
+    def _locate(
+        self, rgb: np.ndarray, stamp: float
+    ) -> tuple[list[FaceDetection], list[tuple[np.ndarray | None, np.ndarray]]]:
+        """The faces on the frame and their meshes: followed by the mesh from the last
+        frame when that works, else detected afresh."""
+        if self.follower is not None:
+            previous = self.follower.followable(stamp)
+            if previous is not None:
+                meshes = [self._mesh(rgb, detection.box) for detection in previous]
+                followed = self.follower.followed(
+                    stamp, [points for points, _ in meshes], rgb.shape[1], rgb.shape[0])
+                if followed is not None:
+                    return followed, meshes
+        detections = self.detector.detect(rgb)
+        detections.sort(key=lambda d: d.box[2] * d.box[3], reverse=True)
+        detections = detections[: self.config.max_faces]
+        meshes = [self._mesh(rgb, detection.box) for detection in detections]
+        if self.follower is not None:
+            self.follower.detected(
+                stamp, [(d, points) for d, (points, _) in zip(detections, meshes, strict=True)])
+        return detections, meshes
 
     def process(self, rgb: np.ndarray, stamp: float) -> list[FaceObservation]:
         """Observations for the faces in `rgb` (H, W, 3 uint8 RGB) taken at `stamp` [s]."""
         rgb = check_rgb_image(rgb)
         if not math.isfinite(stamp):
             raise InvalidTrackInput("nan_values", f"stamp {stamp} is not finite")
-        detections = self.detector.detect(rgb)
-        detections.sort(key=lambda d: d.box[2] * d.box[3], reverse=True)
-        detections = detections[: self.config.max_faces]
+        detections, meshes = self._locate(rgb, stamp)
         face_ids = self.tracker.update([d.box for d in detections], stamp)
         probabilities = self.expressions.scores(rgb, [d.box for d in detections])
         observations = []
-        for detection, face_id, probs in zip(
-            detections, face_ids, probabilities, strict=True
+        for detection, face_id, probs, (points, geometry) in zip(
+            detections, face_ids, probabilities, meshes, strict=True
         ):
-            geometry, points = self._geometry(rgb, detection)
             features = np.concatenate(
                 [probs, geometry, [detection.score]]
             ).astype(np.float32)
