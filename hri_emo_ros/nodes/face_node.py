@@ -42,6 +42,9 @@ class FaceNode(ManagedNode):
         ParamSpec("sensor_qos", False,
                   "Subscribe with best-effort sensor QoS instead of reliable, depth 2."),
         ParamSpec("detector", "auto", "Face detector.", choices=("auto", "mediapipe", "haar")),
+        ParamSpec("detection_range", "full",
+                  "MediaPipe detector model: short (faces within about 2 m, about 2x faster) "
+                  "or full (about 5 m).", choices=("short", "full")),
         ParamSpec("min_detection_score", 0.5, "Minimum detector confidence.", range=(0.0, 1.0)),
         ParamSpec("max_faces", 4, "Largest faces analysed per frame.", range=(1, 32)),
         ParamSpec("use_mesh", True, "Compute face-mesh geometry (mediapipe only)."),
@@ -64,7 +67,7 @@ class FaceNode(ManagedNode):
     def configure(self) -> str | None:
         try:
             self.pipeline = FacePipeline(FacePipelineConfig(
-                detector=self.param("detector"),
+                detector=self.param("detector"), detection_range=self.param("detection_range"),
                 min_detection_score=self.param("min_detection_score"),
                 max_faces=self.param("max_faces"), use_mesh=self.param("use_mesh"),
                 device=self.param("device"), track_max_age_s=self.param("track_max_age"),
@@ -128,6 +131,12 @@ class FaceNode(ManagedNode):
         if self.debug_pub is not None:
             self.debug_pub.publish(self.debug_image(rgb, observations, header))
         self.health.latency("face.frame", time.perf_counter() - started)
+
+    def diagnostic_values(self) -> dict[str, str]:
+        if self.pipeline is None:
+            return {}
+        return {"extractor": self.pipeline.extractor,
+                "expression_backend": self.pipeline.expressions.backend}
 
     @staticmethod
     def debug_image(rgb, observations, header) -> Image:

@@ -40,7 +40,8 @@ class PeerRecogniser:
         self.cascade = cv2.CascadeClassifier(path)
         if self.cascade.empty():
             raise RuntimeError(f"cannot load the Haar cascade from {path}")
-        self.classifier = ExpressionClassifier(device)
+        # The reference recognisers run the network in their deep-learning framework.
+        self.classifier = ExpressionClassifier(device, backend="torch")
 
     def process(self, rgb: np.ndarray) -> list[tuple[str, float]]:
         """(label, score) for each face found in `rgb`."""

