@@ -76,7 +76,8 @@ def test_features_are_the_perception_cores_own(built, media):
     assert text.step_labels == ["Hi", "It", "is", "so", "good", "to", "see", "you", "again"]
     assert np.all(np.diff(text.step_times) > 0)
     assert happy.speech_span[0] < text.step_times[0] < text.step_times[-1] < happy.speech_span[1]
-    pipeline = FacePipeline(FacePipelineConfig(mesh_tracking=False, torch_threads=0))
+    pipeline = FacePipeline(FacePipelineConfig(mesh_tracking=False, redetect_period_s=0.0,
+                                               torch_threads=0))
     faces = [pipeline.process(rgb, t)[0] for _, t, rgb in read_frames(
         media["happy0"].video_path, every_n=2)]  # 10 fps video analysed at 5 Hz
     video = happy.modalities["video"]
