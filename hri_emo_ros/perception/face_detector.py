@@ -41,7 +41,7 @@ class DetectorUnavailable(RuntimeError):
     """The requested detector back-end cannot run here."""
 
 
-def _clip_box(
+def clip_box(
     x: float, y: float, w: float, h: float, width: int, height: int
 ) -> tuple[float, float, float, float] | None:
     x0, y0 = max(x, 0.0), max(y, 0.0)
@@ -84,7 +84,7 @@ class MediapipeFaceDetector:
         faces: list[FaceDetection] = []
         for detection in result.detections or []:
             box = detection.location_data.relative_bounding_box
-            clipped = _clip_box(
+            clipped = clip_box(
                 box.xmin * width, box.ymin * height, box.width * width, box.height * height,
                 width, height,
             )
@@ -129,7 +129,7 @@ class HaarFaceDetector:
         for (x, y, w, h), count in zip(
             np.reshape(boxes, (-1, 4)), np.ravel(neighbours), strict=True
         ):
-            clipped = _clip_box(x / scale, y / scale, w / scale, h / scale, width, height)
+            clipped = clip_box(x / scale, y / scale, w / scale, h / scale, width, height)
             if clipped is not None:
                 faces.append(FaceDetection(clipped, float(count / (count + self._min_neighbors))))
         return faces

@@ -18,15 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hri_emo_ros.perception.face_detector import FaceDetection
+from hri_emo_ros.perception.face_detector import FaceDetection, clip_box
+from hri_emo_ros.perception.face_landmarks import mesh_extent
 
 Box = tuple[float, float, float, float]
-
-
-def mesh_extent(points: np.ndarray) -> Box:
-    """(x, y, w, h) of the mesh's landmarks in pixels."""
-    low, high = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
-    return float(low[0]), float(low[1]), float(high[0] - low[0]), float(high[1] - low[1])
 
 
 @dataclass(frozen=True)
@@ -46,12 +41,8 @@ class BoxFromMesh:
     def box(self, extent: Box, width: int, height: int) -> Box | None:
         """The detector-style box for `extent`, clipped to the frame (None: off frame)."""
         ex, ey, ew, eh = extent
-        x, y = ex + self.dx * ew, ey + self.dy * eh
-        x0, y0 = max(x, 0.0), max(y, 0.0)
-        x1, y1 = min(x + self.sw * ew, float(width)), min(y + self.sh * eh, float(height))
-        if x1 - x0 < 2.0 or y1 - y0 < 2.0:
-            return None
-        return x0, y0, x1 - x0, y1 - y0
+        return clip_box(ex + self.dx * ew, ey + self.dy * eh, self.sw * ew, self.sh * eh,
+                        width, height)
 
 
 @dataclass

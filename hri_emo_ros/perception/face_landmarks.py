@@ -44,6 +44,12 @@ def crop_with_fill(image: np.ndarray, x0: int, y0: int, side: int, fill: float) 
     return inside
 
 
+def mesh_extent(points: np.ndarray) -> tuple[float, float, float, float]:
+    """(x, y, w, h) of the landmarks' bounding box in pixels."""
+    low, high = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
+    return float(low[0]), float(low[1]), float(high[0] - low[0]), float(high[1] - low[1])
+
+
 class FaceMeshLandmarker:
     """`mp.solutions.face_mesh` on one face crop at a time.
 
@@ -83,8 +89,7 @@ class FaceMeshLandmarker:
         points *= side
         points[:, 0] += x0
         points[:, 1] += y0
-        low, high = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
-        extent = (float(low[0]), float(low[1]), float(high[0] - low[0]), float(high[1] - low[1]))
+        extent = mesh_extent(points)
         if extent[2] <= 0 or extent[3] <= 0 or iou(extent, box) < MIN_MESH_OVERLAP:
             return None
         return points
