@@ -9,7 +9,9 @@ with the wall clock at publish. Audio goes out as a microphone driver sends it: 
 (the AudioFrame convention), on one contiguous sample clock. A final `Transcript` goes out
 every `transcript_period_s`, stamped at publish, its utterance span ending 0.3 s earlier (a
 recogniser's delay). Stamps are whole microseconds. Outputs are recorded into a
-`StreamLog` with `time.time_ns()` at the start of the callback; this node's subscriptions
+`StreamLog` with the time the middleware received them (rclpy's MessageInfo, Iron and
+newer; on Humble the callback's start, which also counts this node's own queueing and can
+put two messages that arrived together in the wrong order); this node's subscriptions
 to the intermediate topics are extra DDS readers, as any monitoring tool's are. The nodes'
 own /diagnostics (callback times, input rates, drops by reason) are kept per node.
 """
@@ -24,6 +26,7 @@ import time
 from builtin_interfaces.msg import Time
 from diagnostic_msgs.msg import DiagnosticArray
 from rclpy.node import Node
+from rclpy.subscription import Subscription
 from sensor_msgs.msg import CompressedImage, Image
 
 from hri_emo_msgs.msg import (
@@ -54,6 +57,9 @@ OUTPUTS = {  # stream name -> (topic, type)
 }
 RECOGNISER_DELAY_NS = 300_000_000
 RECEIVE_DEPTH = 1000
+
+# rclpy Iron and newer hand a two-argument callback the MessageInfo (receive time).
+MESSAGE_INFO = hasattr(Subscription, "CallbackType")
 
 
 def now_us_ns() -> int:
@@ -167,8 +173,15 @@ class GraphProbe(Node):
                     item.key: item.value for item in status.values}
 
     def _recorder(self, stream: str):
-        def record(msg) -> None:
-            self.log.record(stream, stamp_ns(msg), time.time_ns(), msg.person_id)
+        if not MESSAGE_INFO:
+            def record_at_callback(msg) -> None:
+                self.log.record(stream, stamp_ns(msg), time.time_ns(), msg.person_id)
+
+            return record_at_callback
+
+        def record(msg, info) -> None:
+            received = info.get("received_timestamp") or time.time_ns()
+            self.log.record(stream, stamp_ns(msg), received, msg.person_id)
 
         return record
 
