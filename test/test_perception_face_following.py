@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import threading
+
+import cv2
 import numpy as np
 import pytest
 
@@ -30,9 +33,11 @@ class CountingDetector:
     def __init__(self, detector) -> None:
         self.detector, self.calls = detector, 0
         self.name = detector.name
+        self.threads: list[str] = []
 
     def detect(self, rgb):
         self.calls += 1
+        self.threads.append(threading.current_thread().name)
         return self.detector.detect(rgb)
 
     def close(self) -> None:
@@ -62,6 +67,9 @@ def test_mesh_follows_a_moving_face_and_the_detector_runs_at_the_period():
             assert iou(followed.box, detected.box) > 0.85, (i, followed.box, detected.box)
             assert abs(followed.scores["happy"] - detected.scores["happy"]) < 0.05
         assert counter.calls == 2                     # at 0 s and at 0.5 s
+        # The periodic run looks at a followed frame on the worker thread.
+        assert counter.threads[0] == threading.current_thread().name
+        assert counter.threads[1].startswith("face_redetect")
         assert len(set(pipe.tracked_ids())) == 1
     finally:
         pipe.close()
@@ -116,4 +124,50 @@ def test_follower_refuses_a_bad_period_and_follows_only_when_every_face_has_a_me
     assert follower.followable(0.1) is None
     follower.detected(0.0, [(face, points)])
     assert follower.followable(0.1) == [face]
-    assert follower.followable(1.0) is None            # redetection due
+    assert not follower.redetect_due(0.5) and follower.redetect_due(1.0)
+    assert follower.followable(0.0) is None            # time did not move forward
+    assert follower.followable(1.0) is None            # a gap of a whole period
+
+
+def test_redetection_re_measures_the_same_faces_and_stops_following_for_new_ones():
+    follower = FaceFollower(0.5)
+    points = np.array([[10.0, 10.0, 0.0], [50.0, 60.0, 0.0]], np.float32)
+    follower.detected(0.0, [(FaceDetection((12.0, 12.0, 36.0, 46.0), 0.9), points)])
+    (box,) = follower.followed(0.6, [points + [4.0, 0.0, 0.0]], 640, 480)
+    assert box.box == pytest.approx((16.0, 12.0, 36.0, 46.0))
+    assert not follower.redetected(0.5, [])             # not the last followed frame
+    # The detector puts the same face 2 px wider: that becomes the face's box convention.
+    assert follower.redetected(0.6, [FaceDetection((15.0, 12.0, 38.0, 46.0), 0.8)])
+    assert follower.followable(0.7) == [FaceDetection((15.0, 12.0, 38.0, 46.0), 0.8)]
+    (box,) = follower.followed(0.7, [points + [8.0, 0.0, 0.0]], 640, 480)
+    assert box.box == pytest.approx((19.0, 12.0, 38.0, 46.0))
+    # A second face came into view: following stops, so the next frame is detected.
+    assert not follower.redetected(0.7, [FaceDetection((19.0, 12.0, 38.0, 46.0), 0.8),
+                                         FaceDetection((300.0, 40.0, 40.0, 40.0), 0.9)])
+    assert follower.followable(0.8) is None
+
+
+def two_faces(dx: int) -> np.ndarray:
+    """Two half-size astronauts; the second one `dx` px right of the first."""
+    small = cv2.resize(skimage_data.astronaut(), (256, 256), interpolation=cv2.INTER_AREA)
+    canvas = np.zeros((480, 640, 3), dtype=np.uint8)
+    canvas[100:356, 20:276] = small
+    canvas[100:356, 20 + dx:276 + dx] = small
+    return canvas
+
+
+def test_a_face_entering_while_followed_is_found_on_the_frame_after_the_redetection():
+    pipe, counter = counting_pipeline(0.5)
+    try:
+        one = two_faces(0)
+        assert len(pipe.process(one, 0.0)) == 1 and counter.calls == 1
+        assert len(pipe.process(one, 0.1)) == 1 and counter.calls == 1
+        both = two_faces(340)
+        # Periodic redetection on this frame (in the background): it sees two faces,
+        assert len(pipe.process(both, 0.5)) == 1
+        # which do not pair up with the one followed face, so this frame is detected.
+        assert len(pipe.process(both, 0.6)) == 2 and counter.calls == 3
+        assert len(pipe.process(both, 0.7)) == 2 and counter.calls == 3
+        assert len(set(pipe.tracked_ids())) == 2
+    finally:
+        pipe.close()

@@ -51,7 +51,9 @@ class FaceNode(ManagedNode):
         ParamSpec("track_max_age", 1.0, "Seconds a lost face keeps its id.", range=(0.0, 60.0)),
         ParamSpec("redetect_period", 0.5,
                   "Seconds between detector runs while the face mesh follows every face "
-                  "(new faces are found this late at most; 0: detect on every frame).",
+                  "(the run looks at a followed frame on a worker thread, so a face entering "
+                  "the view is found at most this late plus one frame; 0: detect on every "
+                  "frame).",
                   range=(0.0, 10.0)),
         ParamSpec("device", "auto", "Torch device for the expression network.",
                   choices=DEVICE_CHOICES),

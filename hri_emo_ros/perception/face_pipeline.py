@@ -4,12 +4,18 @@
 
 detect faces -> track ids -> expression scores (mini-Xception) -> face mesh on the face
 crop -> geometry -> feature vector in `feature_spec.VIDEO_FEATURES` order.
+
+While the mesh follows every face (`face_following`), the periodic redetection of a frame
+runs on a worker thread (MediaPipe releases the GIL), so it adds nothing to that frame's
+latency; its result is taken at the start of the next frame, waiting for it if need be,
+so the output does not depend on the machine's speed.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -134,6 +140,8 @@ class FacePipeline:
         self.follower = (FaceFollower(self.config.redetect_period_s)
                          if self.landmarker is not None and self.config.redetect_period_s > 0
                          else None)
+        self._redetector: ThreadPoolExecutor | None = None
+        self._redetection: tuple[float, Future[list[FaceDetection]]] | None = None
         self.expressions = ExpressionClassifier(self.config.device)
         self.tracker = FaceTracker(
             max_age_s=self.config.track_max_age_s, seed=self.config.tracker_seed
@@ -157,22 +165,43 @@ class FacePipeline:
             LOG.debug("mesh rejected: %s", error)
             return None, neutral_geometry()
 
+    def _detect(self, rgb: np.ndarray) -> list[FaceDetection]:
+        """The largest `max_faces` faces the detector finds, largest first."""
+        detections = self.detector.detect(rgb)
+        detections.sort(key=lambda d: d.box[2] * d.box[3], reverse=True)
+        return detections[: self.config.max_faces]
+
+    def _start_redetection(self, rgb: np.ndarray, stamp: float) -> None:
+        if self._redetector is None:
+            self._redetector = ThreadPoolExecutor(1, thread_name_prefix="face_redetect")
+        self.follower.redetection_started(stamp)
+        self._redetection = (stamp, self._redetector.submit(self._detect, rgb.copy()))
+
+    def _finish_redetection(self) -> None:
+        """Hand the last followed frame's redetection (if one runs) to the follower."""
+        if self._redetection is None:
+            return
+        stamp, future = self._redetection
+        self._redetection = None
+        self.follower.redetected(stamp, future.result())
+
     def _locate(
         self, rgb: np.ndarray, stamp: float
     ) -> tuple[list[FaceDetection], list[tuple[np.ndarray | None, np.ndarray]]]:
         """The faces on the frame and their meshes: followed by the mesh from the last
         frame when that works, else detected afresh."""
         if self.follower is not None:
+            self._finish_redetection()
             previous = self.follower.followable(stamp)
             if previous is not None:
                 meshes = [self._mesh(rgb, detection.box) for detection in previous]
                 followed = self.follower.followed(
                     stamp, [points for points, _ in meshes], rgb.shape[1], rgb.shape[0])
                 if followed is not None:
+                    if self.follower.redetect_due(stamp):
+                        self._start_redetection(rgb, stamp)
                     return followed, meshes
-        detections = self.detector.detect(rgb)
-        detections.sort(key=lambda d: d.box[2] * d.box[3], reverse=True)
-        detections = detections[: self.config.max_faces]
+        detections = self._detect(rgb)
         meshes = [self._mesh(rgb, detection.box) for detection in detections]
         if self.follower is not None:
             self.follower.detected(
@@ -213,6 +242,8 @@ class FacePipeline:
         return self.tracker.tracked_ids()
 
     def close(self) -> None:
+        if self._redetector is not None:
+            self._redetector.shutdown(wait=True)
         self.detector.close()
         if self.landmarker is not None:
             self.landmarker.close()
