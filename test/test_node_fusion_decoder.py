@@ -96,6 +96,14 @@ def test_fusion_and_decoder_nodes(rclpy_context, tmp_path, perception_features):
     weights = dict(zip(with_text[-1].modalities, with_text[-1].gate_mean))
     assert weights["audio"] == 0.0 and weights["text"] > 0.0 and weights["video"] > 0.0
     assert sum(weights.values()) == pytest.approx(1.0, abs=1e-4)
+    # explain_period 0.5 s: of states 0.1 s apart over 1.1 s, those at 0, 0.5 and 1.0 s
+    # are explained, and any whose dominant emotion changed.
+    def stamp(msg) -> tuple[int, int]:
+        return msg.header.stamp.sec, msg.header.stamp.nanosec
+
+    assert {stamp(e) for e in explanations} <= {stamp(m) for m in emotions}
+    changes = sum(a.dominant != b.dominant for a, b in zip(emotions, emotions[1:]))
+    assert len(explanations) <= 3 + changes < len(emotions), (len(emotions), changes)
     explanation = explanations[-1]
     assert explanation.summary.startswith(last.dominant) or explanation.summary
     assert explanation.attribution.rows == len(last.labels)

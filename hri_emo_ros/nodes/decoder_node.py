@@ -17,6 +17,7 @@ from hri_emo_msgs.msg import EmotionState, Explanation, FusedSequence
 from hri_emo_ros.common.device import DEVICE_CHOICES, resolve_device
 from hri_emo_ros.common.model_files import default_model_path
 from hri_emo_ros.fusion.checkpoint import load_checkpoint
+from hri_emo_ros.fusion.explanation_schedule import ExplanationSchedule
 from hri_emo_ros.fusion.records import (
     EmotionStateData,
     ExplanationData,
@@ -95,6 +96,10 @@ class DecoderNode(ManagedNode):
         ParamSpec("explanation_topic", "/hri_emo/explanation",
                   "Output hri_emo_msgs/Explanation."),
         ParamSpec("explain", True, "Compute explanations (gradient x input attribution)."),
+        ParamSpec("explain_period", 0.5,
+                  "Seconds between explanations of one person; a change of dominant emotion "
+                  "is explained at once (0: explain every EmotionState).",
+                  range=(0.0, 3600.0)),
         ParamSpec("checkpoint", "", "Fusion checkpoint ('' = the shipped fusion_bootstrap.pt)."),
         ParamSpec("decoder", "emotion", "Which decoder of the checkpoint to run."),
         ParamSpec("device", "auto", "Torch device.", choices=DEVICE_CHOICES),
@@ -109,6 +114,7 @@ class DecoderNode(ManagedNode):
     def __init__(self, **kwargs) -> None:
         super().__init__("hri_emo_decoder", **kwargs)
         self.runtime: DecoderRuntime | None = None
+        self.explanations: ExplanationSchedule | None = None
         self.expression_pubs: dict[str, object] = {}
 
     def configure(self) -> str | None:
@@ -126,6 +132,7 @@ class DecoderNode(ManagedNode):
         except (FileNotFoundError, ValueError, RuntimeError, KeyError) as err:
             return f"could not load the decoder: {err}"
         self.device_name = str(device)
+        self.explanations = ExplanationSchedule()
         self.emotion_pub = self.create_lifecycle_publisher(
             EmotionState, self.param("emotion_topic"), 10)
         self.explanation_pub = self.create_lifecycle_publisher(
@@ -142,7 +149,8 @@ class DecoderNode(ManagedNode):
         self.emotion_pub.publish(emotion_message(state))
         self.publish_ros4hri(state)
         self.health.latency("decoder.decode", time.perf_counter() - started)
-        if self.param("explain"):
+        if self.param("explain") and self.explanations.due(
+                state.person_id, state.stamp, state.dominant, self.param("explain_period")):
             (explanation,) = explain()
             self.explanation_pub.publish(explanation_message(explanation))
             self.health.latency("decoder.explain", time.perf_counter() - started)
