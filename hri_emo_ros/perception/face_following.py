@@ -54,6 +54,7 @@ class BoxFromMesh:
 class FollowedFace:
     detection: FaceDetection     # box on the newest frame; score from the last detector run
     relation: BoxFromMesh
+    extent: Box                  # the mesh's extent on the newest frame
 
 
 class FaceFollower:
@@ -64,7 +65,6 @@ class FaceFollower:
             raise ValueError(f"redetect_period must be >= 0 s, got {redetect_period_s}")
         self.redetect_period_s = redetect_period_s
         self.faces: list[FollowedFace] = []
-        self.extents: list[Box] = []     # mesh extent of each face on the last frame
         self.detected_at = -math.inf
         self.last_stamp = -math.inf
 
@@ -93,11 +93,11 @@ class FaceFollower:
         pairs = _pair_by_overlap([face.detection.box for face in self.faces],
                                  [detection.box for detection in detections])
         if pairs is None:
-            self.faces, self.extents = [], []
+            self.faces = []
             return False
-        for face, extent, index in zip(self.faces, self.extents, pairs, strict=True):
+        for face, index in zip(self.faces, pairs, strict=True):
             face.detection = detections[index]
-            face.relation = BoxFromMesh.measure(face.detection.box, extent)
+            face.relation = BoxFromMesh.measure(face.detection.box, face.extent)
         return True
 
     def detected(self, stamp: float, faces: list[tuple[FaceDetection, np.ndarray | None]]
@@ -106,11 +106,10 @@ class FaceFollower:
         self.detected_at = self.last_stamp = stamp
         extents = [None if points is None else mesh_extent(points) for _, points in faces]
         if any(e is None or e[2] <= 0 or e[3] <= 0 for e in extents):
-            self.faces, self.extents = [], []
+            self.faces = []
             return
-        self.faces = [FollowedFace(detection, BoxFromMesh.measure(detection.box, extent))
+        self.faces = [FollowedFace(detection, BoxFromMesh.measure(detection.box, extent), extent)
                       for (detection, _), extent in zip(faces, extents, strict=True)]
-        self.extents = extents
 
     def followed(self, stamp: float, meshes: list[np.ndarray | None], width: int,
                  height: int) -> list[FaceDetection] | None:
@@ -126,9 +125,9 @@ class FaceFollower:
             boxes.append(box)
             extents.append(extent)
         self.last_stamp = stamp
-        self.extents = extents
-        for face, box in zip(self.faces, boxes, strict=True):
+        for face, box, extent in zip(self.faces, boxes, extents, strict=True):
             face.detection = FaceDetection(box, face.detection.score)
+            face.extent = extent
         return [face.detection for face in self.faces]
 
 
