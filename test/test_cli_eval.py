@@ -30,6 +30,12 @@ def emotions(bag_path: Path, until_s: float | None = None) -> list[tuple]:
     return rows
 
 
+def tracked_ids(bag_path: Path) -> list[tuple]:
+    bag = open_bag(bag_path)
+    return [(m.header.stamp.sec, m.header.stamp.nanosec, tuple(m.ids))
+            for _, m in bag.messages("/hri_emo/faces/tracked")]
+
+
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("eval") / "run"
@@ -72,13 +78,19 @@ def test_the_sample_session_is_replayed_recorded_and_scored(sample_run):
 
 
 def test_lock_step_replay_is_deterministic(sample_run, tmp_path):
+    """The face stage running ahead in a second process changes nothing in the outputs."""
     out, _ = sample_run
+    assert json.loads((out / "metrics.json").read_text())["processes"] == 2
     again = hri_emo("eval", SAMPLE / "bag", "--until", "15", "--out", tmp_path / "again",
-                    "--device", "cpu", "--quiet", "--no-report", timeout=300)
+                    "--one-process", "--device", "cpu", "--quiet", "--no-report", timeout=300)
     assert again.returncode == 0, again.stderr[-3000:]
+    assert json.loads((tmp_path / "again" / "metrics.json").read_text())["processes"] == 1
     first = emotions(out / "outputs", until_s=15.0)
     assert len(first) > 20
     assert emotions(tmp_path / "again" / "outputs") == first
+    # Republished from the second process: one list of face ids per camera frame.
+    part, full = tracked_ids(tmp_path / "again" / "outputs"), tracked_ids(out / "outputs")
+    assert len(part) > 100 and full[:len(part)] == part
 
 
 def test_a_sqlite3_bag_with_its_own_topic_names(tmp_path):

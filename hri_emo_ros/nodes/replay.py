@@ -2,16 +2,19 @@
 # SPDX-License-Identifier: Apache-2.0
 """Replay a recorded bag through the graph over real topics and record what comes out.
 
-The graph's nodes, a player and a recorder share one process and one executor. The player
-publishes /clock (the graph runs on simulated time, `use_sim_time`) and each recorded
-message, as its recorded bytes, on the graph's input topic; the recorder subscribes to every
-output topic and writes what it receives to a new bag.
+The graph's nodes, a player and a recorder share one executor. The player publishes /clock
+(the graph runs on simulated time, `use_sim_time`) and each recorded message, as its
+recorded bytes, on the graph's input topic; the recorder subscribes to every output topic
+and writes what it receives to a new bag.
 
 Fast mode (default) is lock-step: after each message the executor runs every callback that
 the message set off, down the whole graph, before the next message goes out. Nothing is
-dropped for being late and the outputs do not depend on the machine's speed. `realtime`
+dropped for being late and the outputs do not depend on the machine's speed. The face stage
+runs ahead in a second process (`replay_ahead`) and the player publishes what it made of
+each frame instead of the frame: the same messages at the same place in the sequence, so
+the outputs are those of a one-process replay (`second_process=False`). `realtime`
 publishes at the recorded pace instead, as `ros2 bag play` would, with the graph keeping
-up or not.
+up or not, in one process.
 """
 
 from __future__ import annotations
@@ -21,14 +24,13 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import rclpy
 import yaml
 from builtin_interfaces.msg import Time
-from rclpy.executors import SingleThreadedExecutor, TimeoutException
+from rclpy.executors import SingleThreadedExecutor
 from rclpy.qos import QoSProfile, ReliabilityPolicy
 from rclpy.serialization import serialize_message
 from rosgraph_msgs.msg import Clock
@@ -40,23 +42,20 @@ from hri_emo_ros.evaluation.scoring import EmotionPoint
 from hri_emo_ros.nodes.bag_bridge import message_class, ros_type_name, to_rclpy
 from hri_emo_ros.nodes.graph import STAGES
 from hri_emo_ros.nodes.managed_node import ManagedNode
-
-# Output topics: (stage, parameter naming the topic).
-OUTPUT_PARAMETERS: tuple[tuple[str, str], ...] = (
-    ("face", "features_topic"), ("face", "tracked_topic"),
-    ("voice", "features_topic"), ("text", "features_topic"),
-    ("fusion", "fused_topic"), ("decoder", "emotion_topic"),
-    ("decoder", "explanation_topic"), ("hierarchy", "affective_state_topic"),
-    ("behavior", "command_topic"),
+from hri_emo_ros.nodes.replay_ahead import AHEAD_STAGES, AheadJob, AheadProcess, ahead_domain
+from hri_emo_ros.nodes.replay_graph import (
+    ReplayStep,
+    create_nodes,
+    drain,
+    output_topics,
+    wait_for_subscribers,
+    without_qos_event_handlers,
 )
+
 STATE_PARAMETERS = ("hierarchy", "behavior")
 # Only these stages read the clock (timers, staleness); the others work on header stamps,
 # and every /clock message costs each subscribed node a callback.
 CLOCKED_STAGES = ("hierarchy", "behavior")
-# A batch replay is not steered from outside: no parameter or lifecycle services, which
-# keeps the executor's wait set small.
-NODE_OPTIONS = {"start_parameter_services": False, "enable_communication_interface": False}
-QOS_EVENT_HANDLERS = ("EventHandler", "QoSEventHandler")  # rclpy Jazzy+, Humble
 TAIL_S = 2.0            # simulated time run on after the last message (timers, last states)
 TAIL_STEP_S = 0.1
 CLOCK_STEP_NS = 25_000_000   # /clock at most every 25 ms of bag time (ros2 bag play: 40 Hz)
@@ -75,6 +74,7 @@ class ReplayOptions:
     settle_s: float = 0.0
     until_s: float | None = None      # replay only the first seconds of the bag
     progress: Callable[[int, float], None] | None = None   # (messages done, sim seconds)
+    second_process: bool = True    # lock-step: the face stage runs ahead in a second process
 
 
 @dataclass
@@ -88,6 +88,7 @@ class ReplayResult:
     bag_duration_s: float = 0.0
     node_health: dict[str, dict[str, str]] = field(default_factory=dict)
     domain_id: int = 0
+    processes: int = 1
 
     @property
     def speed(self) -> float:
@@ -117,28 +118,6 @@ def _parameter_overrides(options: ReplayOptions, directory: Path) -> Path:
     path.write_text(yaml.safe_dump(
         {node: {"ros__parameters": values} for node, values in parameters.items()}))
     return path
-
-
-def drain(executor: SingleThreadedExecutor, settle_s: float = 0.0) -> int:
-    """Run ready callbacks until two waits in a row find nothing; return how many ran.
-
-    Delivery inside one process is synchronous (a message is ready when `publish`
-    returns), but the executor hands out what one wait found before waiting again, so a
-    single empty answer can mean "that batch is done" rather than "nothing is left".
-    """
-    ran, empty = 0, 0
-    while empty < 2:
-        try:
-            handler, _, _ = executor.wait_for_ready_callbacks(timeout_sec=settle_s)
-        except TimeoutException:
-            empty += 1
-            continue
-        empty = 0
-        handler()
-        if handler.exception() is not None:
-            raise handler.exception()
-        ran += 1
-    return ran
 
 
 class Recorder:
@@ -177,55 +156,31 @@ class Recorder:
 
         return record
 
-    def published(self, role: str, header) -> None:
+    def published(self, role: str, header, processed_s: float = 0.0) -> None:
         """Note an input going out: lock-step attributes what follows to it; real time
-        matches outputs to it by header stamp."""
-        now = time.perf_counter()
+        matches outputs to it by header stamp. `processed_s` is the time the input already
+        took in another process, counted as if it had been published that much earlier."""
+        now = time.perf_counter() - processed_s
         self.trigger = (role, now)
         if header is not None and not self.lock_step:
             self.published_at[_stamp_ns(header.stamp)] = (role, now)
 
 
-def _create_nodes(stages: Sequence[str]) -> list[ManagedNode]:
-    nodes = []
-    for stage in stages:
-        node = STAGES[stage].node_class()(**NODE_OPTIONS)
-        nodes.append(node)
-        node.start()
-        if node._state_machine.current_state[1] != "active":
-            raise RuntimeError(f"the {stage} node did not become active (see its log above)")
-    return nodes
+def _ros_args(options: ReplayOptions, overrides: Path) -> list[str]:
+    args = ["hri-emo", "--ros-args", "--params-file", str(options.config),
+            "--params-file", str(overrides)]
+    if options.device:
+        args += ["-p", f"device:={options.device}"]
+    return args
 
 
-@contextmanager
-def without_qos_event_handlers(nodes: Sequence[ManagedNode]) -> Iterator[None]:
-    """Take the default incompatible-QoS event handlers of the nodes' publishers and
-    subscriptions out of the executor's wait set while the replay runs: the player and the
-    recorder are ours and match every QoS, and these waitables make up about two thirds of
-    the cost of each wait. They are put back for the nodes' own clean-up."""
-    removed = [(node, waitable) for node in nodes for waitable in list(node.waitables)
-               if type(waitable).__name__ in QOS_EVENT_HANDLERS]
-    for node, waitable in removed:
-        node.remove_waitable(waitable)
-    try:
-        yield
-    finally:
-        for node, waitable in removed:
-            node.add_waitable(waitable)
-
-
-def _output_topics(nodes: dict[str, ManagedNode]) -> dict[str, type]:
-    topics = {}
-    for stage, parameter in OUTPUT_PARAMETERS:
-        node = nodes.get(stage)
-        if node is None:
-            continue
-        topic = node.param(parameter)
-        if topic:
-            publisher = next((p for p in node.publishers if p.topic_name == topic), None)
-            if publisher is not None:
-                topics[topic] = publisher.msg_type
-    return topics
+def _split(options: ReplayOptions) -> tuple[list[str], list[str]]:
+    """(stages of the main process, stages run ahead in a second one; empty: none)."""
+    ahead = [s for s in options.stages if s in AHEAD_STAGES]
+    rest = [s for s in options.stages if s not in AHEAD_STAGES]
+    if options.realtime or not options.second_process or not ahead or not rest:
+        return list(options.stages), []
+    return rest, ahead
 
 
 def replay(options: ReplayOptions, domain_id: int) -> ReplayResult:
@@ -233,42 +188,93 @@ def replay(options: ReplayOptions, domain_id: int) -> ReplayResult:
     result = ReplayResult(domain_id=domain_id)
     started = time.perf_counter()
     os.environ["ROS_DOMAIN_ID"] = str(domain_id)
+    main_stages, ahead_stages = _split(options)
     with tempfile.TemporaryDirectory(prefix="hri_emo_replay_") as scratch:
-        overrides = _parameter_overrides(options, Path(scratch))
-        args = ["hri-emo", "--ros-args", "--params-file", str(options.config),
-                "--params-file", str(overrides)]
-        if options.device:
-            args += ["-p", f"device:={options.device}"]
+        args = _ros_args(options, _parameter_overrides(options, Path(scratch)))
+        ahead = None
+        result.processes = 2 if ahead_stages else 1
+        if ahead_stages:  # started first: it loads its models while this process does
+            ahead = AheadProcess(AheadJob(
+                str(options.bag.path), list(options.routes), ahead_stages, args,
+                ahead_domain(domain_id), _stop_ns(options, options.bag.start_ns or 0),
+                options.settle_s))
         rclpy.init(args=args)
         nodes: list[ManagedNode] = []
         try:
-            nodes = _create_nodes(options.stages)
-            by_stage = dict(zip(options.stages, nodes, strict=True))
+            nodes = create_nodes(main_stages)
+            by_stage = dict(zip(main_stages, nodes, strict=True))
+            source = _AheadSteps(ahead) if ahead else _BagSteps(options)
             with without_qos_event_handlers(nodes):
-                _run(options, result, by_stage, started)
+                _run(options, result, by_stage, started, source)
         finally:
             for node in reversed(nodes):
                 node.shutdown_cleanly()
                 result.node_health[node.get_name()] = node.health.snapshot()
                 node.destroy_node()
             rclpy.try_shutdown()
+            if ahead is not None:
+                ahead.close()
+                result.node_health = {**ahead.health, **result.node_health}
     return result
 
 
+def _stop_ns(options: ReplayOptions, start_ns: int) -> int | None:
+    return None if options.until_s is None else start_ns + int(options.until_s * 1e9)
+
+
+class _BagSteps:
+    """The bag's records themselves, on the graph's input topics."""
+
+    def __init__(self, options: ReplayOptions) -> None:
+        self.options = options
+        self.routes = {route.bag_topic: route for route in options.routes}
+
+    def topics(self) -> dict[str, str]:
+        return {route.graph_topic: self.options.bag.topics[topic].msgtype
+                for topic, route in self.routes.items()}
+
+    def recorded(self, topics: dict[str, type]) -> dict[str, type]:
+        return {}
+
+    def steps(self) -> Iterator[ReplayStep]:
+        bag = self.options.bag
+        for record in bag.records(list(self.routes), stop_ns=_stop_ns(self.options,
+                                                                       bag.start_ns or 0)):
+            header = (None if not self.options.realtime
+                      else getattr(to_rclpy(record.data, record.msgtype), "header", None))
+            route = self.routes[record.topic]
+            yield ReplayStep(record.stamp_ns, route.input.role,
+                             [(route.graph_topic, record.data)], header)
+
+
+class _AheadSteps:
+    """What the second process made of each record it runs (on its stages' output topics),
+    and the other records as they are."""
+
+    def __init__(self, ahead: AheadProcess) -> None:
+        self.ahead = ahead
+
+    def topics(self) -> dict[str, str]:
+        self.ahead.wait_ready()
+        return {**self.ahead.outputs, **self.ahead.passed}
+
+    def recorded(self, topics: dict[str, type]) -> dict[str, type]:
+        """The second process's outputs are recorded here, where they are republished."""
+        return {topic: topics[topic] for topic in self.ahead.outputs}
+
+    def steps(self) -> Iterator[ReplayStep]:
+        return self.ahead.steps()
+
+
 def _run(options: ReplayOptions, result: ReplayResult, nodes: dict[str, ManagedNode],
-         started: float) -> None:
-    bag = options.bag
+         started: float, source: _BagSteps | _AheadSteps) -> None:
     player = rclpy.create_node("hri_emo_replay")
     executor = SingleThreadedExecutor()
     for node in (*nodes.values(), player):
         executor.add_node(node)
     clock_pub = player.create_publisher(Clock, "/clock", 10)
     qos = QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE)
-    routes = {route.bag_topic: route for route in options.routes}
-    publishers = {topic: player.create_publisher(
-        message_class(bag.topics[topic].msgtype), route.graph_topic, qos)
-        for topic, route in routes.items()}
-    start_ns = bag.start_ns or 0
+    start_ns = options.bag.start_ns or 0
     now_ns = [start_ns]
     clock_ns = [start_ns - CLOCK_STEP_NS]
 
@@ -279,53 +285,42 @@ def _run(options: ReplayOptions, result: ReplayResult, nodes: dict[str, ManagedN
             clock_pub.publish(Clock(clock=_time_msg(now_ns[0])))
 
     with BagWriter(options.output_bag, check=False) as writer:
-        recorder = Recorder(player, _output_topics(nodes), writer, result,
+        inputs = {topic: message_class(msgtype) for topic, msgtype in source.topics().items()}
+        recorded = {**output_topics(nodes), **source.recorded(inputs)}
+        recorder = Recorder(player, recorded, writer, result,
                             lambda: now_ns[0], start_ns, not options.realtime)
-        set_clock(start_ns)
-        _wait_for_graph(executor, publishers)
-        result.startup_s = time.perf_counter() - started
-        replay_started = time.perf_counter()
-        last_ns = start_ns
-        stop_ns = (None if options.until_s is None
-                   else start_ns + int(options.until_s * 1e9))
-        for record in bag.records(list(routes), stop_ns=stop_ns):
-            if options.realtime:
-                due = replay_started + (record.stamp_ns - start_ns) * 1e-9
-                while time.perf_counter() < due:
-                    executor.spin_once(timeout_sec=min(0.005, due - time.perf_counter()))
-            set_clock(record.stamp_ns)
-            header = (None if not options.realtime
-                      else getattr(to_rclpy(record.data, record.msgtype), "header", None))
-            recorder.published(routes[record.topic].input.role, header)
-            publishers[record.topic].publish(record.data)
-            result.inputs += 1
-            if not options.realtime:
+        publishers = {topic: player.create_publisher(cls, topic, qos)
+                      for topic, cls in inputs.items()}
+        with without_qos_event_handlers([player]):
+            set_clock(start_ns)
+            wait_for_subscribers(executor, publishers)
+            result.startup_s = time.perf_counter() - started
+            replay_started = time.perf_counter()
+            last_ns = start_ns
+            for step in source.steps():
+                if options.realtime:
+                    due = replay_started + (step.stamp_ns - start_ns) * 1e-9
+                    while time.perf_counter() < due:
+                        executor.spin_once(timeout_sec=min(0.005, due - time.perf_counter()))
+                set_clock(step.stamp_ns)
+                recorder.published(step.role, step.header, step.processed_s)
+                for topic, data in step.messages:
+                    publishers[topic].publish(data)
+                result.inputs += 1
+                if not options.realtime:
+                    drain(executor, options.settle_s)
+                last_ns = step.stamp_ns
+                if options.progress:
+                    options.progress(result.inputs, (step.stamp_ns - start_ns) * 1e-9)
+            tail_end = last_ns + int(TAIL_S * 1e9)
+            while now_ns[0] < tail_end:
+                step_end = time.perf_counter() + (TAIL_STEP_S if options.realtime else 0.0)
+                recorder.trigger = None
+                set_clock(now_ns[0] + int(TAIL_STEP_S * 1e9))
                 drain(executor, options.settle_s)
-            last_ns = record.stamp_ns
-            if options.progress:
-                options.progress(result.inputs, (record.stamp_ns - start_ns) * 1e-9)
-        tail_end = last_ns + int(TAIL_S * 1e9)
-        while now_ns[0] < tail_end:
-            step_end = time.perf_counter() + (TAIL_STEP_S if options.realtime else 0.0)
-            recorder.trigger = None
-            set_clock(now_ns[0] + int(TAIL_STEP_S * 1e9))
-            drain(executor, options.settle_s)
-            while time.perf_counter() < step_end:
-                executor.spin_once(timeout_sec=0.005)
-        result.replay_s = time.perf_counter() - replay_started
-        result.bag_duration_s = (last_ns - start_ns) * 1e-9
+                while time.perf_counter() < step_end:
+                    executor.spin_once(timeout_sec=0.005)
+            result.replay_s = time.perf_counter() - replay_started
+            result.bag_duration_s = (last_ns - start_ns) * 1e-9
     executor.remove_node(player)
     player.destroy_node()
-
-
-def _wait_for_graph(executor: SingleThreadedExecutor, publishers: dict,
-                    timeout_s: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not all(p.get_subscription_count() > 0 for p in publishers.values()):
-        if time.monotonic() > deadline:
-            missing = [p.topic_name for p in publishers.values()
-                       if p.get_subscription_count() == 0]
-            raise RuntimeError(f"no node of the graph subscribed to {', '.join(missing)} "
-                               f"within {timeout_s:.0f} s")
-        executor.spin_once(timeout_sec=0.05)
-    drain(executor, 0.05)

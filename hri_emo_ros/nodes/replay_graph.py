@@ -1,0 +1,119 @@
+# Copyright 2026 The hri_emo authors
+# SPDX-License-Identifier: Apache-2.0
+"""What both replay processes do with their part of the graph: create its nodes, find its
+output topics, wait for its subscribers and run it lock-step (`drain`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from rclpy.executors import SingleThreadedExecutor, TimeoutException
+
+from hri_emo_ros.nodes.graph import STAGES
+from hri_emo_ros.nodes.managed_node import ManagedNode
+
+# Output topics: (stage, parameter naming the topic).
+OUTPUT_PARAMETERS: tuple[tuple[str, str], ...] = (
+    ("face", "features_topic"), ("face", "tracked_topic"),
+    ("voice", "features_topic"), ("text", "features_topic"),
+    ("fusion", "fused_topic"), ("decoder", "emotion_topic"),
+    ("decoder", "explanation_topic"), ("hierarchy", "affective_state_topic"),
+    ("behavior", "command_topic"),
+)
+# A batch replay is not steered from outside: no parameter or lifecycle services, which
+# keeps the executor's wait set small.
+NODE_OPTIONS = {"start_parameter_services": False, "enable_communication_interface": False}
+QOS_EVENT_HANDLERS = ("EventHandler", "QoSEventHandler")  # rclpy Jazzy+, Humble
+
+
+def drain(executor: SingleThreadedExecutor, settle_s: float = 0.0) -> int:
+    """Run ready callbacks until two waits in a row find nothing; return how many ran.
+
+    Delivery inside one process is synchronous (a message is ready when `publish`
+    returns), but the executor hands out what one wait found before waiting again, so a
+    single empty answer can mean "that batch is done" rather than "nothing is left".
+    """
+    ran, empty = 0, 0
+    while empty < 2:
+        try:
+            handler, _, _ = executor.wait_for_ready_callbacks(timeout_sec=settle_s)
+        except TimeoutException:
+            empty += 1
+            continue
+        empty = 0
+        handler()
+        if handler.exception() is not None:
+            raise handler.exception()
+        ran += 1
+    return ran
+
+
+def create_nodes(stages: Sequence[str]) -> list[ManagedNode]:
+    nodes = []
+    for stage in stages:
+        node = STAGES[stage].node_class()(**NODE_OPTIONS)
+        nodes.append(node)
+        node.start()
+        if node._state_machine.current_state[1] != "active":
+            raise RuntimeError(f"the {stage} node did not become active (see its log above)")
+    return nodes
+
+
+@contextmanager
+def without_qos_event_handlers(nodes: Sequence[ManagedNode]) -> Iterator[None]:
+    """Take the default incompatible-QoS event handlers of the nodes' publishers and
+    subscriptions out of the executor's wait set while the replay runs: the player and the
+    recorder are ours and match every QoS, and these waitables make up about two thirds of
+    the cost of each wait. They are put back for the nodes' own clean-up."""
+    removed = [(node, waitable) for node in nodes for waitable in list(node.waitables)
+               if type(waitable).__name__ in QOS_EVENT_HANDLERS]
+    for node, waitable in removed:
+        node.remove_waitable(waitable)
+    try:
+        yield
+    finally:
+        for node, waitable in removed:
+            node.add_waitable(waitable)
+
+
+def output_topics(nodes: dict[str, ManagedNode]) -> dict[str, type]:
+    """The output topics of these stages that are switched on, with their message class."""
+    topics = {}
+    for stage, parameter in OUTPUT_PARAMETERS:
+        node = nodes.get(stage)
+        if node is None:
+            continue
+        topic = node.param(parameter)
+        if topic:
+            publisher = next((p for p in node.publishers if p.topic_name == topic), None)
+            if publisher is not None:
+                topics[topic] = publisher.msg_type
+    return topics
+
+
+def wait_for_subscribers(executor: SingleThreadedExecutor, publishers: dict,
+                         timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not all(p.get_subscription_count() > 0 for p in publishers.values()):
+        if time.monotonic() > deadline:
+            missing = [p.topic_name for p in publishers.values()
+                       if p.get_subscription_count() == 0]
+            raise RuntimeError(f"no node of the graph subscribed to {', '.join(missing)} "
+                               f"within {timeout_s:.0f} s")
+        executor.spin_once(timeout_sec=0.05)
+    drain(executor, 0.05)
+
+
+@dataclass
+class ReplayStep:
+    """One recorded input, or what the perception stages made of it, to publish at once."""
+
+    stamp_ns: int                           # the input's time in the bag
+    role: str                               # camera | audio | transcript
+    messages: list[tuple[str, bytes]]       # (topic, serialized message)
+    header: Any = None                      # the input's header (real-time matching only)
+    processed_s: float = 0.0                # wall time already spent on it upstream
