@@ -93,6 +93,18 @@ def test_lock_step_replay_is_deterministic(sample_run, tmp_path):
     assert len(part) > 100 and full[:len(part)] == part
 
 
+def test_realtime_replay_runs_in_one_process_and_matches_outputs_by_stamp(tmp_path):
+    result = hri_emo("eval", SAMPLE / "bag", "--realtime", "--until", "13", "--out",
+                     tmp_path / "rt", "--device", "cpu", "--quiet", "--no-report", timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    metrics = json.loads((tmp_path / "rt" / "metrics.json").read_text())
+    assert metrics["mode"] == "realtime" and metrics["processes"] == 1
+    assert metrics["replay_seconds"] >= 12.5            # played at the recorded pace
+    assert metrics["outputs"]["/hri_emo/emotion"] > 10  # the smiling face from 10 s on
+    latency = metrics["latency_ms"]["camera -> /hri_emo/emotion"]
+    assert 0 < latency["p50_ms"] <= latency["p99_ms"]
+
+
 def test_a_sqlite3_bag_with_its_own_topic_names(tmp_path):
     sample = open_bag(SAMPLE / "bag")
     names = {"/camera/image_raw/compressed": "/robot/head_camera/compressed",

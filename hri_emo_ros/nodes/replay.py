@@ -32,7 +32,7 @@ import yaml
 from builtin_interfaces.msg import Time
 from rclpy.executors import SingleThreadedExecutor
 from rclpy.qos import QoSProfile, ReliabilityPolicy
-from rclpy.serialization import serialize_message
+from rclpy.serialization import deserialize_message
 from rosgraph_msgs.msg import Clock
 
 from hri_emo_ros.bags.reader import BagReader
@@ -131,24 +131,28 @@ class Recorder:
         self.trigger: tuple[str, float] | None = None
         qos = QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE)
         for topic, cls in topics.items():
-            node.create_subscription(cls, topic, self._callback(topic, cls), qos)
+            node.create_subscription(cls, topic, self._callback(topic, cls), qos, raw=True)
 
     def _callback(self, topic: str, cls: type) -> Callable:
+        """A callback taking the serialized message: it is written as it came, and only
+        read where something in it is needed (stamps in real time, emotion states)."""
         msgtype = ros_type_name(cls)
+        stamped = "header" in cls.get_fields_and_field_types()
+        emotion = msgtype == "hri_emo_msgs/msg/EmotionState"
 
-        def record(msg) -> None:
+        def record(data: bytes) -> None:
             received = time.perf_counter()
-            self.writer.write(topic, msgtype, self.clock_ns(), serialize_message(msg))
+            self.writer.write(topic, msgtype, self.clock_ns(), data)
             self.result.outputs[topic] += 1
-            header = getattr(msg, "header", None)
-            if header is None:
+            if not stamped:
                 return
-            stamp_ns = _stamp_ns(header.stamp)
+            msg = deserialize_message(data, cls) if emotion or not self.lock_step else None
+            stamp_ns = 0 if msg is None else _stamp_ns(msg.header.stamp)
             source = self.trigger if self.lock_step else self.published_at.get(stamp_ns)
             if source is not None:
                 role, published = source
                 self.result.latencies[f"{role} -> {topic}"].append(received - published)
-            if msgtype == "hri_emo_msgs/msg/EmotionState":
+            if emotion:
                 self.result.emotions.append(EmotionPoint(
                     (stamp_ns - self.bag_start_ns) * 1e-9, msg.person_id, tuple(msg.labels),
                     tuple(float(s) for s in msg.scores), msg.dominant, float(msg.valence),
