@@ -62,7 +62,7 @@ class AheadJob:
     settle_s: float = 0.0
 
 
-def perceive(job: AheadJob, pipe) -> None:
+def run_ahead(job: AheadJob, pipe) -> None:
     """Child process: replay the bag's inputs through its nodes, lock-step, sending
     ("ready", outputs, passed) with {topic: type} each, then ("step", ...) per input, then
     ("done", health); ("error", text) instead if anything fails."""
@@ -72,7 +72,7 @@ def perceive(job: AheadJob, pipe) -> None:
     try:
         nodes = create_nodes(job.stages)
         with without_qos_event_handlers(nodes):
-            _perceive(job, dict(zip(job.stages, nodes, strict=True)), pipe)
+            _replay_ahead(job, dict(zip(job.stages, nodes, strict=True)), pipe)
         health = {}
         for node in reversed(nodes):
             node.shutdown_cleanly()
@@ -87,7 +87,7 @@ def perceive(job: AheadJob, pipe) -> None:
         pipe.close()
 
 
-def _perceive(job: AheadJob, nodes: dict, pipe) -> None:
+def _replay_ahead(job: AheadJob, nodes: dict, pipe) -> None:
     player = rclpy.create_node("hri_emo_replay_ahead")
     executor = SingleThreadedExecutor()
     for node in (*nodes.values(), player):
@@ -142,7 +142,7 @@ class AheadProcess:
     def __init__(self, job: AheadJob) -> None:
         context = multiprocessing.get_context("spawn")
         self._pipe, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=perceive, args=(job, sender), daemon=True,
+        self._process = context.Process(target=run_ahead, args=(job, sender), daemon=True,
                                         name="hri_emo_replay_ahead")
         self._process.start()
         sender.close()
