@@ -39,12 +39,13 @@ from hri_emo_ros.bags.reader import BagReader
 from hri_emo_ros.bags.writer import BagWriter
 from hri_emo_ros.evaluation.input_topics import ReplayRoute, input_parameters
 from hri_emo_ros.evaluation.scoring import EmotionPoint
-from hri_emo_ros.nodes.bag_bridge import message_class, ros_type_name, to_rclpy
+from hri_emo_ros.nodes.bag_bridge import message_class, ros_type_name
 from hri_emo_ros.nodes.graph import STAGES
 from hri_emo_ros.nodes.managed_node import ManagedNode
 from hri_emo_ros.nodes.replay_ahead import AHEAD_STAGES, AheadJob, AheadProcess, ahead_domain
 from hri_emo_ros.nodes.replay_graph import (
     ReplayStep,
+    bag_steps,
     create_nodes,
     drain,
     output_topics,
@@ -231,24 +232,18 @@ class _BagSteps:
 
     def __init__(self, options: ReplayOptions) -> None:
         self.options = options
-        self.routes = {route.bag_topic: route for route in options.routes}
 
     def topics(self) -> dict[str, str]:
-        return {route.graph_topic: self.options.bag.topics[topic].msgtype
-                for topic, route in self.routes.items()}
+        return {route.graph_topic: self.options.bag.topics[route.bag_topic].msgtype
+                for route in self.options.routes}
 
     def recorded(self, topics: dict[str, type]) -> dict[str, type]:
         return {}
 
     def steps(self) -> Iterator[ReplayStep]:
         bag = self.options.bag
-        for record in bag.records(list(self.routes), stop_ns=_stop_ns(self.options,
-                                                                       bag.start_ns or 0)):
-            header = (None if not self.options.realtime
-                      else getattr(to_rclpy(record.data, record.msgtype), "header", None))
-            route = self.routes[record.topic]
-            yield ReplayStep(record.stamp_ns, route.input.role,
-                             [(route.graph_topic, record.data)], header)
+        return bag_steps(bag, self.options.routes, _stop_ns(self.options, bag.start_ns or 0),
+                         with_headers=self.options.realtime)
 
 
 class _AheadSteps:

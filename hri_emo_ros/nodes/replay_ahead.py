@@ -32,6 +32,7 @@ from hri_emo_ros.nodes.bag_bridge import message_class, ros_type_name
 from hri_emo_ros.nodes.graph import STAGES
 from hri_emo_ros.nodes.replay_graph import (
     ReplayStep,
+    bag_steps,
     create_nodes,
     drain,
     output_topics,
@@ -95,12 +96,11 @@ def _replay_ahead(job: AheadJob, nodes: dict, pipe) -> None:
     bag = open_bag(job.bag_path)
     qos = QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE)
     names = {STAGES[stage].node_name for stage in job.stages}
-    routes = {route.bag_topic: route for route in job.routes}
-    publishers = {topic: player.create_publisher(
-        message_class(bag.topics[topic].msgtype), route.graph_topic, qos)
-        for topic, route in routes.items() if route.input.node in names}
-    passed = {route.graph_topic: bag.topics[topic].msgtype
-              for topic, route in routes.items() if topic not in publishers}
+    types = {route.graph_topic: bag.topics[route.bag_topic].msgtype for route in job.routes}
+    publishers = {route.graph_topic: player.create_publisher(
+        message_class(types[route.graph_topic]), route.graph_topic, qos)
+        for route in job.routes if route.input.node in names}
+    passed = {topic: msgtype for topic, msgtype in types.items() if topic not in publishers}
     outputs: list[tuple[str, bytes]] = []
     received = [0.0]
     topics = output_topics(nodes)
@@ -112,18 +112,18 @@ def _replay_ahead(job: AheadJob, nodes: dict, pipe) -> None:
         wait_for_subscribers(executor, publishers)
         pipe.send(("ready", {topic: ros_type_name(cls) for topic, cls in topics.items()},
                    passed))
-        for record in bag.records(list(routes), stop_ns=job.stop_ns):
-            route = routes[record.topic]
-            if record.topic not in publishers:
-                pipe.send(("step", record.stamp_ns, route.input.role, 0.0,
-                           [(route.graph_topic, record.data)]))
+        for step in bag_steps(bag, job.routes, job.stop_ns):
+            [(topic, data)] = step.messages
+            if topic not in publishers:
+                pipe.send(("step", step))
                 continue
             outputs.clear()
             published = time.perf_counter()
-            publishers[record.topic].publish(record.data)
+            publishers[topic].publish(data)
             drain(executor, job.settle_s)
             processed = (received[0] if outputs else time.perf_counter()) - published
-            pipe.send(("step", record.stamp_ns, route.input.role, processed, list(outputs)))
+            pipe.send(("step", ReplayStep(step.stamp_ns, step.role, list(outputs),
+                                          processed_s=processed)))
     executor.remove_node(player)
     player.destroy_node()
 
@@ -175,8 +175,7 @@ class AheadProcess:
             if message[0] == "done":
                 self.health = message[1]
                 return
-            _, stamp_ns, role, processed_s, messages = message
-            yield ReplayStep(stamp_ns, role, messages, processed_s=processed_s)
+            yield message[1]
 
     def close(self) -> None:
         self._pipe.close()

@@ -1,7 +1,8 @@
 # Copyright 2026 The hri_emo authors
 # SPDX-License-Identifier: Apache-2.0
-"""What both replay processes do with their part of the graph: create its nodes, find its
-output topics, wait for its subscribers and run it lock-step (`drain`)."""
+"""What both replay processes do with their part of the graph: read the bag as steps,
+create its nodes, find its output topics, wait for its subscribers and run it lock-step
+(`drain`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from typing import Any
 
 from rclpy.executors import SingleThreadedExecutor, TimeoutException
 
+from hri_emo_ros.bags.reader import BagReader
+from hri_emo_ros.evaluation.input_topics import ReplayRoute
+from hri_emo_ros.nodes.bag_bridge import to_rclpy
 from hri_emo_ros.nodes.graph import STAGES
 from hri_emo_ros.nodes.managed_node import ManagedNode
 
@@ -117,3 +121,15 @@ class ReplayStep:
     messages: list[tuple[str, bytes]]       # (topic, serialized message)
     header: Any = None                      # the input's header (real-time matching only)
     processed_s: float = 0.0                # wall time already spent on it upstream
+
+
+def bag_steps(bag: BagReader, routes: Sequence[ReplayRoute], stop_ns: int | None = None,
+              with_headers: bool = False) -> Iterator[ReplayStep]:
+    """The bag's routed records in order, each a step on its graph input topic."""
+    by_topic = {route.bag_topic: route for route in routes}
+    for record in bag.records(list(by_topic), stop_ns=stop_ns):
+        route = by_topic[record.topic]
+        header = (getattr(to_rclpy(record.data, record.msgtype), "header", None)
+                  if with_headers else None)
+        yield ReplayStep(record.stamp_ns, route.input.role, [(route.graph_topic, record.data)],
+                         header)
