@@ -8,6 +8,7 @@ raising `InvalidMessage` with a reason) and back. Times are float seconds.
 
 from __future__ import annotations
 
+import array
 import math
 from collections.abc import Sequence
 
@@ -40,6 +41,23 @@ def to_time(seconds: float) -> Time:
     return Time(sec=nanoseconds // 1_000_000_000, nanosec=nanoseconds % 1_000_000_000)
 
 
+def to_times(seconds: np.ndarray) -> list[Time]:
+    """`to_time` of every value, checked for finiteness once for the whole array."""
+    seconds = np.asarray(seconds, dtype=np.float64)
+    if not np.isfinite(seconds).all():
+        raise InvalidMessage("bad_stamp", f"times {seconds} are not all finite")
+    nanoseconds = np.round(seconds * 1e9).astype(np.int64)
+    return [Time(sec=int(sec), nanosec=int(nanosec)) for sec, nanosec in
+            zip(*np.divmod(nanoseconds, 1_000_000_000), strict=True)]
+
+
+def float32_array(values: np.ndarray | Sequence[float]) -> array.array:
+    """A float32[] message field's value, copied as one block: the generated message
+    classes would otherwise convert a numpy array element by element (about 1 ms for a
+    fused sequence)."""
+    return array.array("f", np.ascontiguousarray(values, dtype=np.float32).tobytes())
+
+
 def features_message(steps: ModalitySteps, frame_id: str = "",
                      feature_names: Sequence[str] = ()) -> ModalityFeatures:
     """ModalitySteps -> ModalityFeatures (header stamp = newest step)."""
@@ -51,9 +69,9 @@ def features_message(steps: ModalitySteps, frame_id: str = "",
     msg.modality = steps.modality
     msg.extractor = steps.extractor
     msg.steps, msg.dim = (int(v) for v in features.shape)
-    msg.features = features.ravel()
-    msg.step_times = [to_time(float(t)) for t in steps.step_times]
-    msg.quality = np.asarray(steps.quality, dtype=np.float32)
+    msg.features = float32_array(features)
+    msg.step_times = to_times(steps.step_times)
+    msg.quality = float32_array(steps.quality)
     msg.step_labels = list(steps.step_labels)
     msg.feature_names = list(feature_names)
     return msg
@@ -93,9 +111,9 @@ def steps_from_message(msg: ModalityFeatures) -> ModalitySteps:
 
 
 def matrix_message(matrix: LabelledMatrix) -> Matrix:
-    data = np.ascontiguousarray(matrix.data, dtype=np.float32)
+    data = np.asarray(matrix.data)
     return Matrix(name=matrix.name, rows=int(data.shape[0]), cols=int(data.shape[1]),
-                  data=data.ravel(), row_labels=list(matrix.row_labels),
+                  data=float32_array(data), row_labels=list(matrix.row_labels),
                   col_labels=list(matrix.col_labels))
 
 

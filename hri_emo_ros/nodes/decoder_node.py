@@ -27,6 +27,7 @@ from hri_emo_ros.fusion.records import (
 from hri_emo_ros.fusion.runtime import DecoderRuntime
 from hri_emo_ros.nodes.conversions import (
     InvalidMessage,
+    float32_array,
     matrix_from_message,
     matrix_message,
     to_seconds,
@@ -68,10 +69,10 @@ def fused_from_message(msg: FusedSequence) -> FusedSequenceData:
 
 def emotion_message(state: EmotionStateData) -> EmotionState:
     msg = EmotionState(person_id=state.person_id, labels=list(state.labels),
-                       scores=np.asarray(state.scores, np.float32), dominant=state.dominant,
+                       scores=float32_array(state.scores), dominant=state.dominant,
                        valence=float(state.valence), arousal=float(state.arousal),
                        confidence=float(state.confidence), modalities=list(state.modalities),
-                       modality_weights=np.asarray(state.modality_weights, np.float32),
+                       modality_weights=float32_array(state.modality_weights),
                        model_id=state.model_id)
     msg.header.stamp = to_time(state.stamp)
     return msg
@@ -79,7 +80,7 @@ def emotion_message(state: EmotionStateData) -> EmotionState:
 
 def explanation_message(data: ExplanationData) -> Explanation:
     msg = Explanation(person_id=data.person_id, modalities=list(data.modalities),
-                      gate_mean=np.asarray(data.gate_mean, np.float32),
+                      gate_mean=float32_array(data.gate_mean),
                       gate_per_dim=matrix_message(data.gate_per_dim),
                       alignments=[matrix_message(m) for m in data.alignments],
                       attribution=matrix_message(data.attribution),

@@ -20,7 +20,13 @@ from hri_emo_ros.common.model_files import default_model_path
 from hri_emo_ros.fusion.records import FusedSequenceData
 from hri_emo_ros.fusion.runtime import FusionRuntime
 from hri_emo_ros.fusion.scheduler import FusionSchedule, FusionScheduler
-from hri_emo_ros.nodes.conversions import matrix_message, steps_from_message, to_time
+from hri_emo_ros.nodes.conversions import (
+    float32_array,
+    matrix_message,
+    steps_from_message,
+    to_time,
+    to_times,
+)
 from hri_emo_ros.nodes.managed_node import ManagedNode, ParamSpec
 from hri_emo_ros.nodes.runner import main_for
 
@@ -30,16 +36,16 @@ DEFAULTS = FusionSchedule()
 def fused_message(record: FusedSequenceData) -> FusedSequence:
     msg = FusedSequence(person_id=record.person_id, model_id=record.model_id,
                         steps=record.steps, width=record.width,
-                        fused=record.fused.astype("float32").ravel(),
+                        fused=float32_array(record.fused),
                         step_labels=list(record.step_labels),
                         modalities=list(record.modalities),
                         present=[bool(p) for p in record.present],
-                        gate_mean=record.gate_mean.astype("float32"),
-                        gate_per_dim=record.gate_per_dim.astype("float32").ravel(),
-                        modality_quality=record.modality_quality.astype("float32"),
+                        gate_mean=float32_array(record.gate_mean),
+                        gate_per_dim=float32_array(record.gate_per_dim),
+                        modality_quality=float32_array(record.modality_quality),
                         alignments=[matrix_message(m) for m in record.alignments])
     msg.header.stamp = to_time(record.stamp)
-    msg.step_times = [to_time(float(t)) for t in record.step_times]
+    msg.step_times = to_times(record.step_times)
     return msg
 
 
