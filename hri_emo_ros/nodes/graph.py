@@ -44,10 +44,11 @@ STAGES: dict[str, Stage] = {
 
 
 def run_graph(config: str, stages: Sequence[str], ros_args: Sequence[str] = ()) -> int:
-    """Start `stages` in one process with the parameter file `config`; block until Ctrl-C."""
+    """Start `stages` in one process with the parameter file `config`; block until Ctrl-C.
+    They are created in pipeline order (the order of STAGES), whatever order they come in."""
     unknown = sorted(set(stages) - set(STAGES))
     if unknown:
         raise ValueError(f"unknown stages {unknown}; choose from {sorted(STAGES)}")
-    classes = [STAGES[name].node_class() for name in stages]
+    classes = [stage.node_class() for name, stage in STAGES.items() if name in stages]
     args = ["hri-emo", "--ros-args", "--params-file", config, *ros_args]
     return spin_nodes(classes, args=args)

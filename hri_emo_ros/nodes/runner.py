@@ -8,17 +8,21 @@ import sys
 from collections.abc import Callable, Sequence
 
 import rclpy
-from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
+from rclpy.executors import ExternalShutdownException
 
 from hri_emo_ros.nodes.managed_node import ManagedNode
+from hri_emo_ros.nodes.pipeline_executor import PipelineExecutor
 
 
 def spin_nodes(factories: Sequence[Callable[[], ManagedNode]],
                args: list[str] | None = None) -> int:
-    """Create nodes, apply autostart, spin them in one executor until shutdown."""
+    """Create nodes, apply autostart, spin them in one executor until shutdown.
+
+    `factories` come in pipeline order (inputs first); the executor serves ready callbacks
+    in the reverse order, so work on a frame finishes before the next frame starts."""
     rclpy.init(args=args)
     nodes: list[ManagedNode] = []
-    executor = SingleThreadedExecutor()
+    executor = PipelineExecutor()
     try:
         for factory in factories:
             node = factory()
