@@ -28,6 +28,11 @@ from rclpy.lifecycle import LifecycleState, TransitionCallbackReturn
 from rclpy.lifecycle import Node as LifecycleNode
 
 from hri_emo_ros.common.input_health import InputHealth
+from hri_emo_ros.nodes.qos_compatibility import (
+    NO_DEFAULT_PUBLISHER_EVENTS,
+    NO_DEFAULT_SUBSCRIPTION_EVENTS,
+    incompatible_endpoints,
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,22 @@ class ManagedNode(LifecycleNode):
         self._diagnostics_timer = self.create_timer(
             self.param("diagnostics_period"), self.publish_diagnostics)
         self._subscriptions_while_active: list[Any] = []
+        self._qos_problems: list[str] = []
+
+    # -- endpoints --------------------------------------------------------------------------
+    # Without rclpy's per-endpoint QoS event handlers: the executor would wait on each of
+    # them at every iteration. Incompatible QoS is checked with the diagnostics instead.
+    def create_publisher(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("event_callbacks", NO_DEFAULT_PUBLISHER_EVENTS)
+        return super().create_publisher(*args, **kwargs)
+
+    def create_lifecycle_publisher(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("event_callbacks", NO_DEFAULT_PUBLISHER_EVENTS)
+        return super().create_lifecycle_publisher(*args, **kwargs)
+
+    def create_subscription(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("event_callbacks", NO_DEFAULT_SUBSCRIPTION_EVENTS)
+        return super().create_subscription(*args, **kwargs)
 
     # -- parameters -------------------------------------------------------------------------
     def param(self, name: str) -> Any:
@@ -189,15 +210,30 @@ class ManagedNode(LifecycleNode):
         """Extra key/values for /diagnostics (override to add node-specific figures)."""
         return {}
 
+    def check_qos(self) -> list[str]:
+        """Endpoints that cannot talk to this node's because of QoS; new ones are logged."""
+        problems = incompatible_endpoints(self)
+        for problem in sorted(set(problems) - set(self._qos_problems)):
+            self.get_logger().warning(f"incompatible QoS: {problem}")
+        self._qos_problems = problems
+        return problems
+
     def publish_diagnostics(self) -> None:
         state = self._state_machine.current_state[1]
+        qos_problems = self.check_qos()
         values = {"state": state, "device": self.device_name, **self.health.snapshot(),
                   **self.diagnostic_values()}
+        if qos_problems:
+            values["qos.incompatible"] = "; ".join(qos_problems)
         status = DiagnosticStatus(
             name=f"hri_emo: {self.get_fully_qualified_name()}", hardware_id=self.device_name)
         dropped = self.health.total_dropped()
         if state != "active":
             status.level, status.message = DiagnosticStatus.WARN, f"not active ({state})"
+        elif qos_problems:
+            status.level = DiagnosticStatus.WARN
+            status.message = (f"active, {len(qos_problems)} endpoint(s) with incompatible QoS "
+                              "(see qos.incompatible)")
         elif dropped:
             status.level, status.message = DiagnosticStatus.OK, f"active, {dropped} inputs dropped"
         else:

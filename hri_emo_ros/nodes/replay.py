@@ -42,6 +42,10 @@ from hri_emo_ros.evaluation.scoring import EmotionPoint
 from hri_emo_ros.nodes.bag_bridge import message_class, ros_type_name
 from hri_emo_ros.nodes.graph import STAGES
 from hri_emo_ros.nodes.managed_node import ManagedNode
+from hri_emo_ros.nodes.qos_compatibility import (
+    NO_DEFAULT_PUBLISHER_EVENTS,
+    NO_DEFAULT_SUBSCRIPTION_EVENTS,
+)
 from hri_emo_ros.nodes.replay_ahead import AHEAD_STAGES, AheadJob, AheadProcess, ahead_domain
 from hri_emo_ros.nodes.replay_graph import (
     ReplayStep,
@@ -50,7 +54,6 @@ from hri_emo_ros.nodes.replay_graph import (
     drain,
     output_topics,
     wait_for_subscribers,
-    without_qos_event_handlers,
 )
 
 STATE_PARAMETERS = ("hierarchy", "behavior")
@@ -132,7 +135,8 @@ class Recorder:
         self.trigger: tuple[str, float] | None = None
         qos = QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE)
         for topic, cls in topics.items():
-            node.create_subscription(cls, topic, self._callback(topic, cls), qos, raw=True)
+            node.create_subscription(cls, topic, self._callback(topic, cls), qos, raw=True,
+                                     event_callbacks=NO_DEFAULT_SUBSCRIPTION_EVENTS)
 
     def _callback(self, topic: str, cls: type) -> Callable:
         """A callback taking the serialized message: it is written as it came, and only
@@ -209,8 +213,7 @@ def replay(options: ReplayOptions, domain_id: int) -> ReplayResult:
             nodes = create_nodes(main_stages)
             by_stage = dict(zip(main_stages, nodes, strict=True))
             source = _AheadSteps(ahead) if ahead else _BagSteps(options)
-            with without_qos_event_handlers(nodes):
-                _run(options, result, by_stage, started, source)
+            _run(options, result, by_stage, started, source)
         finally:
             for node in reversed(nodes):
                 node.shutdown_cleanly()
@@ -271,7 +274,8 @@ def _run(options: ReplayOptions, result: ReplayResult, nodes: dict[str, ManagedN
     executor = SingleThreadedExecutor()
     for node in (*nodes.values(), player):
         executor.add_node(node)
-    clock_pub = player.create_publisher(Clock, "/clock", 10)
+    clock_pub = player.create_publisher(Clock, "/clock", 10,
+                                       event_callbacks=NO_DEFAULT_PUBLISHER_EVENTS)
     qos = QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE)
     start_ns = options.bag.start_ns or 0
     now_ns = [start_ns]
@@ -288,38 +292,38 @@ def _run(options: ReplayOptions, result: ReplayResult, nodes: dict[str, ManagedN
         recorded = {**output_topics(nodes), **source.recorded(inputs)}
         recorder = Recorder(player, recorded, writer, result,
                             lambda: now_ns[0], start_ns, not options.realtime)
-        publishers = {topic: player.create_publisher(cls, topic, qos)
+        publishers = {topic: player.create_publisher(
+                          cls, topic, qos, event_callbacks=NO_DEFAULT_PUBLISHER_EVENTS)
                       for topic, cls in inputs.items()}
-        with without_qos_event_handlers([player]):
-            set_clock(start_ns)
-            wait_for_subscribers(executor, publishers)
-            result.startup_s = time.perf_counter() - started
-            replay_started = time.perf_counter()
-            last_ns = start_ns
-            for step in source.steps():
-                if options.realtime:
-                    due = replay_started + (step.stamp_ns - start_ns) * 1e-9
-                    while time.perf_counter() < due:
-                        executor.spin_once(timeout_sec=min(0.005, due - time.perf_counter()))
-                set_clock(step.stamp_ns)
-                recorder.published(step.role, step.header, step.processed_s)
-                for topic, data in step.messages:
-                    publishers[topic].publish(data)
-                result.inputs += 1
-                if not options.realtime:
-                    drain(executor, options.settle_s)
-                last_ns = step.stamp_ns
-                if options.progress:
-                    options.progress(result.inputs, (step.stamp_ns - start_ns) * 1e-9)
-            tail_end = last_ns + int(TAIL_S * 1e9)
-            while now_ns[0] < tail_end:
-                step_end = time.perf_counter() + (TAIL_STEP_S if options.realtime else 0.0)
-                recorder.trigger = None
-                set_clock(now_ns[0] + int(TAIL_STEP_S * 1e9))
+        set_clock(start_ns)
+        wait_for_subscribers(executor, publishers)
+        result.startup_s = time.perf_counter() - started
+        replay_started = time.perf_counter()
+        last_ns = start_ns
+        for step in source.steps():
+            if options.realtime:
+                due = replay_started + (step.stamp_ns - start_ns) * 1e-9
+                while time.perf_counter() < due:
+                    executor.spin_once(timeout_sec=min(0.005, due - time.perf_counter()))
+            set_clock(step.stamp_ns)
+            recorder.published(step.role, step.header, step.processed_s)
+            for topic, data in step.messages:
+                publishers[topic].publish(data)
+            result.inputs += 1
+            if not options.realtime:
                 drain(executor, options.settle_s)
-                while time.perf_counter() < step_end:
-                    executor.spin_once(timeout_sec=0.005)
-            result.replay_s = time.perf_counter() - replay_started
-            result.bag_duration_s = (last_ns - start_ns) * 1e-9
+            last_ns = step.stamp_ns
+            if options.progress:
+                options.progress(result.inputs, (step.stamp_ns - start_ns) * 1e-9)
+        tail_end = last_ns + int(TAIL_S * 1e9)
+        while now_ns[0] < tail_end:
+            step_end = time.perf_counter() + (TAIL_STEP_S if options.realtime else 0.0)
+            recorder.trigger = None
+            set_clock(now_ns[0] + int(TAIL_STEP_S * 1e9))
+            drain(executor, options.settle_s)
+            while time.perf_counter() < step_end:
+                executor.spin_once(timeout_sec=0.005)
+        result.replay_s = time.perf_counter() - replay_started
+        result.bag_duration_s = (last_ns - start_ns) * 1e-9
     executor.remove_node(player)
     player.destroy_node()

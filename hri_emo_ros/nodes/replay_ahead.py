@@ -30,6 +30,10 @@ from hri_emo_ros.bags.reader import open_bag
 from hri_emo_ros.evaluation.input_topics import ReplayRoute
 from hri_emo_ros.nodes.bag_bridge import message_class, ros_type_name
 from hri_emo_ros.nodes.graph import STAGES
+from hri_emo_ros.nodes.qos_compatibility import (
+    NO_DEFAULT_PUBLISHER_EVENTS,
+    NO_DEFAULT_SUBSCRIPTION_EVENTS,
+)
 from hri_emo_ros.nodes.replay_graph import (
     ReplayStep,
     bag_steps,
@@ -37,7 +41,6 @@ from hri_emo_ros.nodes.replay_graph import (
     drain,
     output_topics,
     wait_for_subscribers,
-    without_qos_event_handlers,
 )
 
 # On the 2-core machine the sample session's replay is CPU-bound with face alone or with all
@@ -72,8 +75,7 @@ def run_ahead(job: AheadJob, pipe) -> None:
     nodes = []
     try:
         nodes = create_nodes(job.stages)
-        with without_qos_event_handlers(nodes):
-            _replay_ahead(job, dict(zip(job.stages, nodes, strict=True)), pipe)
+        _replay_ahead(job, dict(zip(job.stages, nodes, strict=True)), pipe)
         health = {}
         for node in reversed(nodes):
             node.shutdown_cleanly()
@@ -98,7 +100,8 @@ def _replay_ahead(job: AheadJob, nodes: dict, pipe) -> None:
     names = {STAGES[stage].node_name for stage in job.stages}
     types = {route.graph_topic: bag.topics[route.bag_topic].msgtype for route in job.routes}
     publishers = {route.graph_topic: player.create_publisher(
-        message_class(types[route.graph_topic]), route.graph_topic, qos)
+        message_class(types[route.graph_topic]), route.graph_topic, qos,
+        event_callbacks=NO_DEFAULT_PUBLISHER_EVENTS)
         for route in job.routes if route.input.node in names}
     passed = {topic: msgtype for topic, msgtype in types.items() if topic not in publishers}
     outputs: list[tuple[str, bytes]] = []
@@ -107,23 +110,23 @@ def _replay_ahead(job: AheadJob, nodes: dict, pipe) -> None:
     record_qos = QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE)
     for topic, cls in topics.items():
         player.create_subscription(cls, topic, _collector(topic, outputs, received),
-                                   record_qos, raw=True)
-    with without_qos_event_handlers([player]):
-        wait_for_subscribers(executor, publishers)
-        pipe.send(("ready", {topic: ros_type_name(cls) for topic, cls in topics.items()},
-                   passed))
-        for step in bag_steps(bag, job.routes, job.stop_ns):
-            [(topic, data)] = step.messages
-            if topic not in publishers:
-                pipe.send(("step", step))
-                continue
-            outputs.clear()
-            published = time.perf_counter()
-            publishers[topic].publish(data)
-            drain(executor, job.settle_s)
-            processed = (received[0] if outputs else time.perf_counter()) - published
-            pipe.send(("step", ReplayStep(step.stamp_ns, step.role, list(outputs),
-                                          processed_s=processed)))
+                                   record_qos, raw=True,
+                                   event_callbacks=NO_DEFAULT_SUBSCRIPTION_EVENTS)
+    wait_for_subscribers(executor, publishers)
+    pipe.send(("ready", {topic: ros_type_name(cls) for topic, cls in topics.items()},
+               passed))
+    for step in bag_steps(bag, job.routes, job.stop_ns):
+        [(topic, data)] = step.messages
+        if topic not in publishers:
+            pipe.send(("step", step))
+            continue
+        outputs.clear()
+        published = time.perf_counter()
+        publishers[topic].publish(data)
+        drain(executor, job.settle_s)
+        processed = (received[0] if outputs else time.perf_counter()) - published
+        pipe.send(("step", ReplayStep(step.stamp_ns, step.role, list(outputs),
+                                      processed_s=processed)))
     executor.remove_node(player)
     player.destroy_node()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +30,6 @@ OUTPUT_PARAMETERS: tuple[tuple[str, str], ...] = (
 # A batch replay is not steered from outside: no parameter or lifecycle services, which
 # keeps the executor's wait set small.
 NODE_OPTIONS = {"start_parameter_services": False, "enable_communication_interface": False}
-QOS_EVENT_HANDLERS = ("EventHandler", "QoSEventHandler")  # rclpy Jazzy+, Humble
 
 
 def drain(executor: SingleThreadedExecutor, settle_s: float = 0.0) -> int:
@@ -65,23 +63,6 @@ def create_nodes(stages: Sequence[str]) -> list[ManagedNode]:
         if node._state_machine.current_state[1] != "active":
             raise RuntimeError(f"the {stage} node did not become active (see its log above)")
     return nodes
-
-
-@contextmanager
-def without_qos_event_handlers(nodes: Sequence[ManagedNode]) -> Iterator[None]:
-    """Take the default incompatible-QoS event handlers of the nodes' publishers and
-    subscriptions out of the executor's wait set while the replay runs: the player and the
-    recorder are ours and match every QoS, and these waitables make up about two thirds of
-    the cost of each wait. They are put back for the nodes' own clean-up."""
-    removed = [(node, waitable) for node in nodes for waitable in list(node.waitables)
-               if type(waitable).__name__ in QOS_EVENT_HANDLERS]
-    for node, waitable in removed:
-        node.remove_waitable(waitable)
-    try:
-        yield
-    finally:
-        for node, waitable in removed:
-            node.add_waitable(waitable)
 
 
 def output_topics(nodes: dict[str, ManagedNode]) -> dict[str, type]:
