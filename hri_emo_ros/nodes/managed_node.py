@@ -190,20 +190,25 @@ class ManagedNode(LifecycleNode):
             started = time.perf_counter()
             try:
                 callback(msg)
-            except ValueError as err:  # the cores' InvalidInput errors are ValueErrors
-                self.reject(stream, getattr(err, "reason", type(err).__name__), str(err))
-                return
-            except Exception as err:  # noqa: BLE001 - last line of defence, logged in full
-                if not self.context.ok():
-                    return  # shutting down: another executor thread's callback was mid-way
-                if self.health.dropped(stream, "internal_error", repr(err)):
-                    self.get_logger().error(
-                        f"internal error on {stream}, input dropped:\n{traceback.format_exc()}")
+            except Exception as err:  # noqa: BLE001 - last line of defence, see report_failure
+                self.report_failure(stream, err)
                 return
             self.health.accepted(stream)
             self.health.latency(f"{stream}.callback", time.perf_counter() - started)
 
         return run
+
+    def report_failure(self, stream: str, err: Exception) -> None:
+        """Count and log an input of `stream` that could not be used: a ValueError (the
+        cores' InvalidInput errors) is a refused input with its reason, anything else an
+        internal error logged with its traceback. Call it from an `except` block."""
+        if isinstance(err, ValueError):
+            self.reject(stream, getattr(err, "reason", type(err).__name__), str(err))
+        elif not self.context.ok():
+            return  # shutting down: another executor thread's callback was mid-way
+        elif self.health.dropped(stream, "internal_error", repr(err)):
+            self.get_logger().error(
+                f"internal error on {stream}, input dropped:\n{traceback.format_exc()}")
 
     # -- diagnostics ------------------------------------------------------------------------
     def diagnostic_values(self) -> dict[str, str]:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -14,6 +15,7 @@ from hri_emo_msgs.msg import ModalityFeatures, Transcript
 from hri_emo_ros.common.device import DEVICE_CHOICES
 from hri_emo_ros.common.feature_spec import TEXT_FEATURES
 from hri_emo_ros.fusion.perception_steps import text_steps, word_times
+from hri_emo_ros.nodes.background_work import BackgroundWork
 from hri_emo_ros.nodes.conversions import InvalidMessage, features_message, to_seconds
 from hri_emo_ros.nodes.managed_node import ManagedNode, ParamSpec
 from hri_emo_ros.nodes.runner import main_for
@@ -41,11 +43,17 @@ class TextNode(ManagedNode):
         ParamSpec("torch_threads", 1,
                   "CPU threads for torch in this process (0 leaves torch's default).",
                   range=(0, 64)),
+        ParamSpec("encode_in_background", True,
+                  "Encode text on a worker thread, so that the text model (about 25 ms a "
+                  "transcript on one core) does not hold up nodes sharing this process; "
+                  "features still come out in transcript order. The bag replay turns it off "
+                  "to stay deterministic."),
     )
 
     def __init__(self, **kwargs) -> None:
         super().__init__("hri_emo_text", **kwargs)
         self.pipeline: TextPipeline | None = None
+        self.background: BackgroundWork | None = None
 
     def configure(self) -> str | None:
         if self.param("torch_threads") > 0:
@@ -57,7 +65,14 @@ class TextNode(ManagedNode):
         self.device_name = str(self.pipeline.encoder.device)
         self.features_pub = self.create_lifecycle_publisher(
             ModalityFeatures, self.param("features_topic"), 10)
+        if self.param("encode_in_background") and self.background is None:
+            self.background = BackgroundWork(self)
         return None
+
+    def shutdown_cleanly(self) -> None:
+        if self.background is not None:
+            self.background.close()
+            self.background = None
 
     def activate(self) -> None:
         if self.param("transcript_topic"):
@@ -69,17 +84,33 @@ class TextNode(ManagedNode):
     def on_transcript(self, msg: Transcript) -> None:
         if self.param("final_only") and not msg.is_final:
             return
-        stamp = to_seconds(msg.header.stamp)
-        result = self.pipeline.process(checked_transport_text(msg.text), msg.person_id, stamp,
-                                       msg.confidence)
-        times = word_times(len(result.words), to_seconds(msg.utterance_start),
-                           to_seconds(msg.utterance_end), stamp)
-        self.publish(result, times, msg.header.frame_id)
+        text, stamp = checked_transport_text(msg.text), to_seconds(msg.header.stamp)
+        start, end = to_seconds(msg.utterance_start), to_seconds(msg.utterance_end)
+
+        def encode() -> tuple[TextFeatures, np.ndarray]:
+            result = self.pipeline.process(text, msg.person_id, stamp, msg.confidence)
+            return result, word_times(len(result.words), start, end, stamp)
+
+        self.encode_and_publish("transcript", encode, msg.header.frame_id)
 
     def on_string(self, msg: String) -> None:
-        stamp = self.get_clock().now().nanoseconds * 1e-9
-        result = self.pipeline.process(checked_transport_text(msg.data), "", stamp)
-        self.publish(result, np.full(len(result.words), stamp), "")
+        text, stamp = checked_transport_text(msg.data), self.get_clock().now().nanoseconds * 1e-9
+
+        def encode() -> tuple[TextFeatures, np.ndarray]:
+            result = self.pipeline.process(text, "", stamp)
+            return result, np.full(len(result.words), stamp)
+
+        self.encode_and_publish("string", encode, "")
+
+    def encode_and_publish(self, stream: str,
+                           encode: Callable[[], tuple[TextFeatures, np.ndarray]],
+                           frame_id: str) -> None:
+        """Run `encode` here or on the worker thread, then publish its features."""
+        if self.background is None:
+            self.publish(*encode(), frame_id)
+        else:
+            self.background.submit(stream, encode,
+                                   lambda encoded: self.publish(*encoded, frame_id))
 
     def publish(self, result: TextFeatures, times: np.ndarray, frame_id: str) -> None:
         started = time.perf_counter()
