@@ -32,11 +32,6 @@ class BackgroundWork:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix=f"{node.get_name()}_work")
         self._wake = node.create_guard_condition(self._finish)
 
-    @property
-    def pending(self) -> int:
-        """Work submitted whose result has not been handled yet."""
-        return self._pending
-
     def submit(self, stream: str, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
         """Run `work()` on the worker thread, then `then(result)` on the executor thread.
         A failure of either is reported on `stream` like a failed input callback."""

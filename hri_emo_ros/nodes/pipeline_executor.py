@@ -37,5 +37,4 @@ class PipelineExecutor(SingleThreadedExecutor):
     def get_nodes(self) -> list[Node]:
         """The nodes, downstream first: the reverse of the order they were added in."""
         present = super().get_nodes()
-        return [node for node in reversed(self._pipeline) if node in present] + [
-            node for node in present if node not in self._pipeline]
+        return [node for node in reversed(self._pipeline) if node in present]
