@@ -118,9 +118,10 @@ def _parameter_overrides(options: ReplayOptions, directory: Path) -> Path:
     for stage in CLOCKED_STAGES:
         parameters[STAGES[stage].node_name]["use_sim_time"] = True
     parameters[STAGES["face"].node_name]["id_seed"] = 0
-    # Lock-step replay publishes the next input once the graph is idle: the text features
-    # must be out by then, not still being encoded on a worker thread.
+    # Lock-step replay publishes the next input once the graph is idle: text features and
+    # explanations must be out by then, not still being computed on a worker thread.
     parameters[STAGES["text"].node_name]["encode_in_background"] = options.realtime
+    parameters[STAGES["decoder"].node_name]["explain_in_background"] = options.realtime
     path = directory / "replay_parameters.yaml"
     path.write_text(yaml.safe_dump(
         {node: {"ros__parameters": values} for node, values in parameters.items()}))
