@@ -6,11 +6,14 @@
 `FusionRuntime.process(windows)` -> fused sequence + EmotionStateData (+ ExplanationData)
 per person without leaving the device; `DecoderRuntime.decode(fused)` (decoder_runtime.py)
 does the decoding half from FusedSequence messages in another node. On CUDA, passes
-without explanations replay CUDA graphs (graphs.py) unless `cuda_graphs=False`.
+without explanations replay CUDA graphs (graphs.py) unless `cuda_graphs=False`; on CPU
+they run an ONNX export of the same pass in onnxruntime (onnx_pass.py) unless
+`cpu_onnx=False`.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +32,7 @@ from hri_emo_ros.fusion.errors import InvalidInput
 from hri_emo_ros.fusion.explain import alignment_maps, pairwise_row_normalised
 from hri_emo_ros.fusion.feature_space import require_live
 from hri_emo_ros.fusion.graphs import GraphedPass, bucket
+from hri_emo_ros.fusion.onnx_pass import OnnxPass, OnnxUnavailable
 from hri_emo_ros.fusion.records import (
     EmotionStateData,
     ExplanationData,
@@ -38,6 +42,7 @@ from hri_emo_ros.fusion.records import (
 )
 from hri_emo_ros.fusion.validation import check_modality_steps
 
+LOG = logging.getLogger(__name__)
 DEFAULT_MAX_STEPS = {"audio": 16, "text": 32, "video": 32}
 CHECKPOINT_NAME = "fusion_bootstrap.pt"
 MAX_GRAPH_BATCH = 64
@@ -57,7 +62,7 @@ def device_pass(encoder: FusionEncoder, decoder: EmotionDecoder | None,
     """Everything done on the device: encode, pack real steps first, normalise the
     alignment maps and (optionally) decode. Shape-static, so it can be graph-captured."""
     out = encoder(batch)
-    order = torch.argsort((~out.token_mask).to(torch.int8), dim=1, stable=True)
+    order = real_steps_first(out.token_mask)
     kinds = out.token_modality.expand_as(out.token_mask)
     result = {
         "fused": torch.gather(out.fused, 1, order.unsqueeze(-1).expand_as(out.fused)),
@@ -79,6 +84,14 @@ def device_pass(encoder: FusionEncoder, decoder: EmotionDecoder | None,
     return result
 
 
+def real_steps_first(mask: torch.Tensor) -> torch.Tensor:
+    """(B, N) indices that put the real steps first, each group in its original order: a
+    stable sort of the padding flags, spelt with unique keys so that ONNX can export it."""
+    n = mask.shape[1]
+    keys = (~mask).to(torch.int64) * n + torch.arange(n, device=mask.device)
+    return torch.argsort(keys, dim=1)
+
+
 def decoder_inputs(result: dict[str, torch.Tensor]) -> tuple[torch.Tensor, ...]:
     return (result["fused"], result["mask"], result["kinds"], result["present"],
             result["quality"], result["gate_mean"])
@@ -88,7 +101,8 @@ class FusionRuntime:
     """The encoder and its decoders, on one device, fed with FusionWindow records."""
 
     def __init__(self, models: FusionModels, device: str = "auto",
-                 max_steps: Mapping[str, int] | None = None, cuda_graphs: bool = True) -> None:
+                 max_steps: Mapping[str, int] | None = None, cuda_graphs: bool = True,
+                 cpu_onnx: bool = True) -> None:
         require_live(models.feature_spec, str(models.path or "this fusion checkpoint"))
         self.device = resolve_device(device)
         self.encoder: FusionEncoder = models.encoder.to(self.device).eval()
@@ -103,14 +117,17 @@ class FusionRuntime:
         self.use_graphs = cuda_graphs and self.device.type == "cuda"
         self.graph_error: str | None = None
         self._graphs: dict[tuple[str | None, int], GraphedPass] = {}
+        self.use_onnx = cpu_onnx and self.device.type == "cpu"
+        self.onnx_error: str | None = None
+        self._onnx: dict[tuple[str | None, int], OnnxPass] = {}
 
     @classmethod
     def from_checkpoint(cls, path: str | Path | None = None, device: str = "auto",
                         max_steps: Mapping[str, int] | None = None,
-                        cuda_graphs: bool = True) -> FusionRuntime:
+                        cuda_graphs: bool = True, cpu_onnx: bool = True) -> FusionRuntime:
         """Load `path`, or the shipped models/fusion_bootstrap.pt when None."""
         path = default_model_path(CHECKPOINT_NAME) if path is None else Path(path)
-        return cls(load_checkpoint(path), device, max_steps, cuda_graphs)
+        return cls(load_checkpoint(path), device, max_steps, cuda_graphs, cpu_onnx)
 
     @property
     def captured_graphs(self) -> list[tuple[str | None, int]]:
@@ -132,10 +149,39 @@ class FusionRuntime:
                 for name, steps in window.modalities.items()})
         return checked
 
+    @property
+    def exported_passes(self) -> list[tuple[str | None, int]]:
+        """(decoder, batch size) of each pass exported to onnxruntime so far."""
+        return list(self._onnx)
+
+    def export(self, decoder: str | None = None, batch_size: int = 1) -> OnnxPass | None:
+        """The onnxruntime pass for `decoder` (None: fusion only) and up to `batch_size`
+        people, exported now if not yet (about 0.5 s); None when it cannot be used, which
+        leaves this runtime in eager torch with the reason in `onnx_error`."""
+        if not self.use_onnx or batch_size > MAX_GRAPH_BATCH:
+            return None
+        key = (decoder, bucket(batch_size))
+        if key not in self._onnx:
+            module = None if decoder is None else self.decoders[decoder].decoder
+            try:
+                self._onnx[key] = OnnxPass(
+                    lambda b: device_pass(self.encoder, module, b),
+                    [self.encoder] if module is None else [self.encoder, module], key[1],
+                    self.max_steps, torch.get_num_threads())
+            except OnnxUnavailable as error:
+                LOG.warning("fusion runs in eager torch: %s", error)
+                self.use_onnx, self.onnx_error = False, str(error)
+                return None
+        return self._onnx[key]
+
     def _run(self, windows: Sequence[FusionWindow], decoder: str | None, graphs: bool):
-        """(batch, device outputs) for `windows`, through a CUDA graph when possible."""
+        """(batch, device outputs) for `windows`, through a CUDA graph or onnxruntime when
+        possible (`graphs`: no gradients needed afterwards)."""
         items, stamps = self._checked(windows), [w.stamp for w in windows]
         module = None if decoder is None else self.decoders[decoder].decoder
+        exported = self.export(decoder, len(windows)) if graphs else None
+        if exported is not None:
+            return exported(items, stamps)
         if graphs and self.use_graphs and len(windows) <= MAX_GRAPH_BATCH:
             key = (decoder, bucket(len(windows)))
             try:
