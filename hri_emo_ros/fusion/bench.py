@@ -103,7 +103,7 @@ def _time(call, repeats: int, warmup: int) -> np.ndarray:
 def run(batch: int = 1, window_s: float = 2.0, device: str = "cpu", repeats: int = 300,
         checkpoint: Path | None = None, recursion_steps: int | None = None,
         explain: bool = True, threads: int | None = None, freeze_gc: bool = False,
-        cuda_graphs: bool = True) -> dict:
+        cuda_graphs: bool = True, cpu_onnx: bool = True) -> dict:
     """Latency figures. `threads` sets torch's intra-op threads for the run; `freeze_gc`
     moves everything allocated at start-up out of the garbage collector's reach
     (gc.freeze(), what a latency-sensitive node does after loading its models)."""
@@ -112,16 +112,16 @@ def run(batch: int = 1, window_s: float = 2.0, device: str = "cpu", repeats: int
         torch.set_num_threads(threads)
     try:
         return _run(batch, window_s, device, repeats, checkpoint, recursion_steps, explain,
-                    freeze_gc, cuda_graphs)
+                    freeze_gc, cuda_graphs, cpu_onnx)
     finally:
         torch.set_num_threads(previous)
         gc.unfreeze()
 
 
 def _run(batch, window_s, device, repeats, checkpoint, recursion_steps, explain,
-         freeze_gc, cuda_graphs) -> dict:
+         freeze_gc, cuda_graphs, cpu_onnx) -> dict:
     models, source = _models(checkpoint, recursion_steps)
-    runtime = FusionRuntime(models, device, cuda_graphs=cuda_graphs)
+    runtime = FusionRuntime(models, device, cuda_graphs=cuda_graphs, cpu_onnx=cpu_onnx)
     rng = np.random.default_rng(0)
     # Windows as the synchroniser hands them over (validated once, on arrival).
     windows = [synthetic_window(f"person{i}", window_s, 100.0, rng) for i in range(batch)]
@@ -143,6 +143,7 @@ def _run(batch, window_s, device, repeats, checkpoint, recursion_steps, explain,
         "median_ms": float(np.median(plain)), "p99_ms": float(np.percentile(plain, 99)),
         "mean_ms": float(plain.mean()),
         "cuda_graphs": runtime.use_graphs, "graph_error": runtime.graph_error,
+        "onnxruntime": runtime.use_onnx, "onnx_error": runtime.onnx_error,
     }
     if explain:
         full = _time(lambda: runtime.process(windows, explain=True), max(20, repeats // 3), 5)
@@ -198,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--freeze-gc", action="store_true", help="gc.freeze() after loading")
     parser.add_argument("--no-cuda-graphs", action="store_true")
+    parser.add_argument("--no-onnxruntime", action="store_true",
+                        help="on CPU, eager torch instead of the onnxruntime export")
     parser.add_argument("--train-step", action="store_true",
                         help="time training steps instead (batch defaults to 64 then)")
     args = parser.parse_args(argv)
@@ -210,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         checkpoint = Path(args.checkpoint) if args.checkpoint else None
         result = run(args.batch, args.window, args.device, args.repeats, checkpoint,
                      args.recursion_steps, threads=args.threads, freeze_gc=args.freeze_gc,
-                     cuda_graphs=not args.no_cuda_graphs)
+                     cuda_graphs=not args.no_cuda_graphs, cpu_onnx=not args.no_onnxruntime)
     print(json.dumps(result, indent=2))
     return 0
 

@@ -102,6 +102,8 @@ def bench_command(e: dict) -> str:
         parts.append("--freeze-gc")
     if e["device"] != "cpu" and not e.get("cuda_graphs"):
         parts.append("--no-cuda-graphs")
+    if e["device"] == "cpu" and e.get("onnxruntime") is False:
+        parts.append("--no-onnxruntime")
     if e["recursion_steps"] != 1:
         parts.append("--checkpoint runs/fusion_k3/model.pt")
     return " ".join(parts)
