@@ -30,6 +30,17 @@ def placeholder() -> dict[str, ModalitySteps]:
     return {"video": ModalitySteps("video", zero, np.zeros(1), np.ones(1, np.float32))}
 
 
+def padded_batch(items: Sequence[Mapping[str, ModalitySteps]],
+                 reference_times: Sequence[float] | None, batch_size: int,
+                 max_steps: Mapping[str, int]) -> FusionBatch:
+    """`items` padded with placeholder people to `batch_size`, every modality to exactly
+    its max_steps: the fixed shapes of a captured or exported pass."""
+    padding = batch_size - len(items)
+    times = None if reference_times is None else list(reference_times) + [0.0] * padding
+    return collate_steps(list(items) + [placeholder()] * padding, times, max_steps,
+                         fixed_width=True)
+
+
 def bucket(size: int) -> int:
     """Batch sizes are rounded up to powers of two, so a few graphs serve any crowd."""
     return 1 << max(0, size - 1).bit_length()
@@ -39,8 +50,7 @@ class GraphedPass:
     def __init__(self, device_pass: DevicePass, batch_size: int,
                  max_steps: Mapping[str, int], device: torch.device, warmup: int = 3) -> None:
         self.batch_size, self.max_steps = batch_size, dict(max_steps)
-        self.inputs = collate_steps([placeholder()] * batch_size, None, self.max_steps,
-                                    fixed_width=True).to(device)
+        self.inputs = padded_batch([], None, batch_size, self.max_steps).to(device)
         stream = torch.cuda.Stream(device)
         stream.wait_stream(torch.cuda.current_stream(device))
         with torch.no_grad(), torch.cuda.stream(stream):
@@ -54,10 +64,7 @@ class GraphedPass:
     def __call__(self, items: Sequence[Mapping[str, ModalitySteps]],
                  reference_times: Sequence[float]) -> tuple[FusionBatch, dict[str, torch.Tensor]]:
         """Outputs for `items` (at most batch_size); rows past len(items) are placeholders."""
-        padding = self.batch_size - len(items)
-        host = collate_steps(list(items) + [placeholder()] * padding,
-                             list(reference_times) + [0.0] * padding, self.max_steps,
-                             fixed_width=True)
+        host = padded_batch(items, reference_times, self.batch_size, self.max_steps)
         for field in ("features", "mask", "quality", "times", "steps_back"):
             static, fresh = getattr(self.inputs, field), getattr(host, field)
             for name, tensor in fresh.items():

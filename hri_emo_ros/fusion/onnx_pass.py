@@ -22,8 +22,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from hri_emo_ros.fusion.batching import FusionBatch, collate_steps
-from hri_emo_ros.fusion.graphs import DevicePass, placeholder
+from hri_emo_ros.fusion.batching import FusionBatch
+from hri_emo_ros.fusion.graphs import DevicePass, padded_batch
 from hri_emo_ros.fusion.records import ModalitySteps
 
 LOG = logging.getLogger(__name__)
@@ -66,8 +66,7 @@ class OnnxPass:
         except ImportError as error:
             raise OnnxUnavailable(f"onnxruntime is not installed: {error}") from error
         self.batch_size, self.max_steps = batch_size, dict(max_steps)
-        example = collate_steps([placeholder()] * batch_size, None, self.max_steps,
-                                fixed_width=True)
+        example = padded_batch([], None, batch_size, self.max_steps)
         self._names = [(field, modality) for field in BATCH_FIELDS
                        for modality in getattr(example, field)]
         flat = _FlatPass(device_pass, modules, self._names, example.token_modality).eval()
@@ -96,10 +95,7 @@ class OnnxPass:
     def __call__(self, items: Sequence[Mapping[str, ModalitySteps]],
                  reference_times: Sequence[float]) -> tuple[FusionBatch, dict[str, torch.Tensor]]:
         """Outputs for `items` (at most batch_size); rows past len(items) are placeholders."""
-        padding = self.batch_size - len(items)
-        batch = collate_steps(list(items) + [placeholder()] * padding,
-                              list(reference_times) + [0.0] * padding, self.max_steps,
-                              fixed_width=True)
+        batch = padded_batch(items, reference_times, self.batch_size, self.max_steps)
         feed = {f"{field}.{modality}": getattr(batch, field)[modality].numpy()
                 for field, modality in self._names}
         outputs = self._session.run(None, {name: value for name, value in feed.items()
