@@ -14,7 +14,6 @@ people whose outputs are dropped.
 from __future__ import annotations
 
 import io
-import logging
 import warnings
 from collections.abc import Mapping, Sequence
 
@@ -26,7 +25,6 @@ from hri_emo_ros.fusion.batching import FusionBatch
 from hri_emo_ros.fusion.graphs import DevicePass, padded_batch
 from hri_emo_ros.fusion.records import ModalitySteps
 
-LOG = logging.getLogger(__name__)
 OPSET = 17
 BATCH_FIELDS = ("features", "mask", "quality", "times", "steps_back")
 

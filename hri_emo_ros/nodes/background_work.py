@@ -24,17 +24,28 @@ DEFAULT_MAX_PENDING = 32
 
 
 class BackgroundWork:
-    def __init__(self, node: ManagedNode, max_pending: int = DEFAULT_MAX_PENDING) -> None:
+    """With `inline`, `submit` runs the work and its follow-up at once, on the calling
+    thread (what a deterministic replay needs); no thread is started."""
+
+    def __init__(self, node: ManagedNode, max_pending: int = DEFAULT_MAX_PENDING,
+                 inline: bool = False) -> None:
         self._node = node
         self._max_pending = max_pending
         self._pending = 0
         self._done: deque[tuple[str, Future, Callable[[Any], None]]] = deque()
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix=f"{node.get_name()}_work")
-        self._wake = node.create_guard_condition(self._finish)
+        self._pool: ThreadPoolExecutor | None = None
+        self._wake = None
+        if not inline:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix=f"{node.get_name()}_work")
+            self._wake = node.create_guard_condition(self._finish)
 
     def submit(self, stream: str, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
         """Run `work()` on the worker thread, then `then(result)` on the executor thread.
-        A failure of either is reported on `stream` like a failed input callback."""
+        A failure of either is reported on `stream` like a failed input callback (inline:
+        it propagates to the calling callback, which reports it)."""
+        if self._pool is None:
+            then(work())
+            return
         if self._pending >= self._max_pending:
             raise InvalidMessage("backlog", f"{self._pending} inputs are still being "
                                  "processed; this one is dropped")
@@ -57,5 +68,6 @@ class BackgroundWork:
 
     def close(self) -> None:
         """Drop the work not started yet, wait for the running one, release the thread."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        self._node.destroy_guard_condition(self._wake)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._node.destroy_guard_condition(self._wake)

@@ -123,7 +123,7 @@ class DecoderNode(ManagedNode):
         self.runtime: DecoderRuntime | None = None
         self.explanations: ExplanationSchedule | None = None
         self.expression_pubs: dict[str, object] = {}
-        self.background: BackgroundWork | None = None
+        self.work: BackgroundWork | None = None
 
     def configure(self) -> str | None:
         if self.param("torch_threads") > 0:
@@ -145,14 +145,14 @@ class DecoderNode(ManagedNode):
             EmotionState, self.param("emotion_topic"), 10)
         self.explanation_pub = self.create_lifecycle_publisher(
             Explanation, self.param("explanation_topic"), 10)
-        if self.param("explain_in_background") and self.background is None:
-            self.background = BackgroundWork(self)
+        if self.work is None:
+            self.work = BackgroundWork(self, inline=not self.param("explain_in_background"))
         return None
 
     def shutdown_cleanly(self) -> None:
-        if self.background is not None:
-            self.background.close()
-            self.background = None
+        if self.work is not None:
+            self.work.close()
+            self.work = None
 
     def activate(self) -> None:
         self.subscribe(FusedSequence, self.param("fused_topic"), self.on_fused, 20, "fused")
@@ -166,11 +166,8 @@ class DecoderNode(ManagedNode):
         self.health.latency("decoder.decode", time.perf_counter() - started)
         if self.param("explain") and self.explanations.due(
                 state.person_id, state.stamp, state.dominant, self.param("explain_period")):
-            if self.background is None:
-                self.publish_explanations(explain(), started)
-            else:
-                self.background.submit("fused", explain,
-                                       lambda done: self.publish_explanations(done, started))
+            self.work.submit("fused", explain,
+                                   lambda done: self.publish_explanations(done, started))
 
     def publish_explanations(self, explanations: list[ExplanationData], started: float) -> None:
         for explanation in explanations:

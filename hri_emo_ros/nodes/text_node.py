@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -53,7 +52,7 @@ class TextNode(ManagedNode):
     def __init__(self, **kwargs) -> None:
         super().__init__("hri_emo_text", **kwargs)
         self.pipeline: TextPipeline | None = None
-        self.background: BackgroundWork | None = None
+        self.work: BackgroundWork | None = None
 
     def configure(self) -> str | None:
         if self.param("torch_threads") > 0:
@@ -65,14 +64,14 @@ class TextNode(ManagedNode):
         self.device_name = str(self.pipeline.encoder.device)
         self.features_pub = self.create_lifecycle_publisher(
             ModalityFeatures, self.param("features_topic"), 10)
-        if self.param("encode_in_background") and self.background is None:
-            self.background = BackgroundWork(self)
+        if self.work is None:
+            self.work = BackgroundWork(self, inline=not self.param("encode_in_background"))
         return None
 
     def shutdown_cleanly(self) -> None:
-        if self.background is not None:
-            self.background.close()
-            self.background = None
+        if self.work is not None:
+            self.work.close()
+            self.work = None
 
     def activate(self) -> None:
         if self.param("transcript_topic"):
@@ -91,7 +90,8 @@ class TextNode(ManagedNode):
             result = self.pipeline.process(text, msg.person_id, stamp, msg.confidence)
             return result, word_times(len(result.words), start, end, stamp)
 
-        self.encode_and_publish("transcript", encode, msg.header.frame_id)
+        self.work.submit("transcript", encode,
+                               lambda encoded: self.publish(*encoded, msg.header.frame_id))
 
     def on_string(self, msg: String) -> None:
         text, stamp = checked_transport_text(msg.data), self.get_clock().now().nanoseconds * 1e-9
@@ -100,17 +100,7 @@ class TextNode(ManagedNode):
             result = self.pipeline.process(text, "", stamp)
             return result, np.full(len(result.words), stamp)
 
-        self.encode_and_publish("string", encode, "")
-
-    def encode_and_publish(self, stream: str,
-                           encode: Callable[[], tuple[TextFeatures, np.ndarray]],
-                           frame_id: str) -> None:
-        """Run `encode` here or on the worker thread, then publish its features."""
-        if self.background is None:
-            self.publish(*encode(), frame_id)
-        else:
-            self.background.submit(stream, encode,
-                                   lambda encoded: self.publish(*encoded, frame_id))
+        self.work.submit("string", encode, lambda encoded: self.publish(*encoded, ""))
 
     def publish(self, result: TextFeatures, times: np.ndarray, frame_id: str) -> None:
         started = time.perf_counter()
