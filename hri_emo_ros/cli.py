@@ -25,12 +25,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def split_ros_args(argv: list[str]) -> tuple[list[str], list[str]]:
+    """(our arguments, ROS arguments): each `--ros-args` block runs to a `--` or the end,
+    as rcl reads them; the ROS part keeps its `--ros-args` markers."""
+    ours: list[str] = []
+    ros: list[str] = []
+    in_ros = False
+    for token in argv:
+        if token == "--ros-args":
+            in_ros = True
+            ros.append(token)
+        elif in_ros and token == "--":
+            in_ros = False
+        else:
+            (ros if in_ros else ours).append(token)
+    return ours, ros
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv, ros_args = split_ros_args(sys.argv[1:] if argv is None else list(argv))
+    command = next((token for token in argv if not token.startswith("-")), None)
+    if ros_args and command != "run":
+        parser.error(f"--ros-args is only read by `hri-emo run`, not `hri-emo {command}`")
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
+    args.ros_args = ros_args
     prog = getattr(args, "prog", f"{parser.prog} {args.command}")
     try:
         return args.run(args)

@@ -21,15 +21,14 @@ from hri_emo_ros.common.stamp_latency import (
     summary_ms,
 )
 from hri_emo_ros.nodes.graph_processes import (
-    STAGE_ORDER,
     GraphBenchError,
     GraphProcesses,
     cpu_seconds,
-    parse_placement,
     peak_rss_bytes,
     process_tree,
     pss_bytes,
 )
+from hri_emo_ros.nodes.placement import STAGE_ORDER, PlacementError, parse_placement
 
 MS = 1_000_000
 T0 = 1_795_000_000 * 1_000_000_000  # an epoch-like stamp, as the player's
@@ -125,17 +124,27 @@ def test_bad_logs_and_windows_are_refused():
 def test_placements_cover_every_stage_once():
     assert parse_placement("one").groups == (STAGE_ORDER,)
     assert len(parse_placement("multi").groups) == len(STAGE_ORDER) == 7
-    two = parse_placement("two=face+voice+text+fusion/decoder+hierarchy+behavior")
-    assert two.name == "two" and two.groups[1] == ("decoder", "hierarchy", "behavior")
+    assert parse_placement("two").groups == (("face", "fusion", "decoder"),
+                                             ("voice", "text", "hierarchy", "behavior"))
+    cut = parse_placement("cut=face+voice+text+fusion/decoder+hierarchy+behavior")
+    assert cut.name == "cut" and cut.groups[1] == ("decoder", "hierarchy", "behavior")
     assert parse_placement("face+voice+text/fusion/decoder+hierarchy+behavior",
                            "split3").name == "split3"
-    for text, words in (("face+voice", "missing"), ("x=one+face", "expected one, multi"),
-                        ("multi+face", "expected one, multi"),
+    for text, words in (("face+voice", "missing"), ("x=one+face", "expected one, two, multi"),
+                        ("multi+face", "expected one, two, multi"),
                         ("face+face+voice+text+fusion+decoder+hierarchy+behavior", "twice"),
                         ("a b=face+voice+text+fusion+decoder+hierarchy+behavior", "name")):
-        with pytest.raises(GraphBenchError) as error:
+        with pytest.raises(PlacementError) as error:
             parse_placement(text)
         assert error.value.reason == "bad_placement" and words in str(error.value)
+
+
+def test_a_placement_cut_down_to_some_stages_keeps_their_processes():
+    two = parse_placement("two")
+    assert two.processes_for(["decoder", "voice", "face"]) == [("face", "decoder"), ("voice",)]
+    assert parse_placement("one").processes_for(["text", "face"]) == [("face", "text")]
+    with pytest.raises(PlacementError, match="unknown stages"):
+        two.processes_for(["face", "camera"])
 
 
 def test_cpu_and_peak_memory_of_a_process_tree_are_read_from_proc():

@@ -23,7 +23,7 @@ pytest.importorskip("rclpy")
 LATENCIES = ("end_to_end", "camera_to_affective_state", "face_features", "voice_features",
              "text_features", "fused", "fusion_to_decoder", "face_features_to_emotion",
              "emotion", "affective_state", "behavior")
-TWO = "two=face+voice+text+fusion/decoder+hierarchy+behavior"
+CUT = "cut=face+voice+text+fusion/decoder+hierarchy+behavior"
 
 
 def _ordered(stats: dict) -> None:
@@ -70,16 +70,16 @@ def _check_placement(figures: dict, processes: int) -> None:
 def test_graph_bench_measures_two_placements_and_the_peer(tmp_path):
     report_path = tmp_path / "graph.json"
     result = hri_emo("bench", "graph", "--seconds", 4, "--warmup", 2, "--placements",
-                     f"one,{TWO}", "--baseline-frames", 20, "--device", "cpu",
+                     f"one,{CUT}", "--baseline-frames", 20, "--device", "cpu",
                      "--json", report_path, "--log-dir", tmp_path / "logs", timeout=240)
     assert result.returncode == 0, result.stderr
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert report["suite"] == "graph" and report["options"]["seconds"] == 4.0
     results = report["results"]
-    assert list(results["placements"]) == ["one", "two"]
+    assert list(results["placements"]) == ["one", "cut"]
     _check_placement(results["placements"]["one"], 1)
-    _check_placement(results["placements"]["two"], 2)
-    assert [p["stages"] for p in results["placements"]["two"]["processes"]] == [
+    _check_placement(results["placements"]["cut"], 2)
+    assert [p["stages"] for p in results["placements"]["cut"]["processes"]] == [
         ["face", "voice", "text", "fusion"], ["decoder", "hierarchy", "behavior"]]
     assert 1 <= results["domain_id"] <= 101
     inputs = results["inputs"]
@@ -87,14 +87,14 @@ def test_graph_bench_measures_two_placements_and_the_peer(tmp_path):
     baseline = results["baseline"]
     assert baseline["frames"] == 20 and baseline["faces_per_frame"] > 0
     assert 0 < baseline["ms_per_frame"]["p50"] <= baseline["ms_per_frame"]["p99"]
-    for name in ("one", "two"):
+    for name in ("one", "cut"):
         assert results["ratios"][name]["end_to_end_p50_over_peer_p50"] > 0
         assert [g["pass"] in (True, False) for g in results["goals"][name]] == [True] * 3
     logs = sorted(p.name for p in (tmp_path / "logs").rglob("*.log"))
     assert len(logs) == 3 and "Traceback" not in "".join(
         p.read_text(errors="replace") for p in (tmp_path / "logs").rglob("*.log"))
-    for text in ("[one] end to end: camera -> emotion", "[two] end to end: camera -> emotion",
-                 "peer: Haar + mini-Xception", "[two] ours / peer"):
+    for text in ("[one] end to end: camera -> emotion", "[cut] end to end: camera -> emotion",
+                 "peer: Haar + mini-Xception", "[cut] ours / peer"):
         assert text in result.stdout, text
     goal_lines = [line for line in result.stdout.splitlines() if "<= 33 ms at 30 Hz" in line]
     assert len(goal_lines) == 2 and all(line.endswith(("PASS", "FAIL")) for line in goal_lines)

@@ -19,6 +19,7 @@ import yaml
 pytest.importorskip("rclpy")
 from hri_emo_ros.nodes.graph import STAGES  # noqa: E402
 from hri_emo_ros.nodes.managed_node import COMMON_PARAMS  # noqa: E402
+from hri_emo_ros.nodes.placement import parse_placement  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LAUNCH = ROOT / "launch" / "hri_emo.launch.py"
@@ -88,8 +89,23 @@ def test_configured_values_pass_the_nodes_checks():
                     f"{stage.node_name}.{key}: {value!r} has another type than the default")
 
 
-def test_device_argument_reaches_the_torch_nodes():
-    text = LAUNCH.read_text()
-    for stage in ("face", "fusion", "decoder"):
-        assert "device" in declared(stage)
-    assert '"device"' in text
+def test_device_argument_reaches_every_node_with_a_device():
+    assert set(launch_constant("DEVICE_STAGES")) == {
+        stage for stage in STAGES if "device" in declared(stage)}
+
+
+def test_topic_arguments_reach_only_their_node_in_a_shared_process():
+    # launch_ros hands a dict of parameters to every node of the process ('/**')
+    for stage, (_, _, topic_args) in launch_constant("STAGES").items():
+        for parameter in topic_args:
+            owners = [s for s in STAGES if parameter in declared(s)]
+            assert owners == [stage], f"{parameter} is declared by {owners}"
+
+
+def test_default_processes_start_every_stage_once_through_console_scripts():
+    arguments = launch_constant("ARGUMENTS")
+    placement = parse_placement(arguments["processes"][0])
+    groups = placement.processes_for(arguments["stages"][0].split(","))
+    assert sorted(s for group in groups for s in group) == sorted(STAGES)
+    assert placement.name == "two" and len(groups) == 2
+    assert "hri-emo" in console_scripts()

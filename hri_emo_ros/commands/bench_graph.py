@@ -6,10 +6,11 @@ A player in this process publishes at real time a 30 Hz 640x480 camera (JPEG
 sensor_msgs/CompressedImage by default, raw rgb8 sensor_msgs/Image with --camera raw: the
 sample session's smiling-face frames, cycled), 100 ms 16 kHz AudioFrames (the session's
 real read speech, cycled) and a final Transcript every few seconds, all stamped with the
-wall clock. The graph runs as `hri-emo run` processes. Placements: "one" (all seven stages
-in one process), "multi" (one stage per process, so fusion -> decoder crosses a process
-boundary), or a grouping [NAME=]stages joined by '+', processes separated by '/', e.g.
-two=face+voice+text+fusion/decoder+hierarchy+behavior.
+wall clock. The graph runs as `hri-emo run` processes. Placements (as the launch file's `processes`
+argument): "one" (all seven stages in one process), "two" (face+fusion+decoder and
+voice+text+hierarchy+behavior), "multi" (one stage per process, so fusion -> decoder
+crosses a process boundary), or a grouping [NAME=]stages joined by '+', processes
+separated by '/', e.g. cut=face+voice+text+fusion/decoder+hierarchy+behavior.
 
 Figures: end-to-end latency from a camera frame's stamp to the EmotionState whose newest
 evidence it is; per-stage latency (receive time - stamp); the fusion -> decoder hop;
@@ -66,9 +67,9 @@ def register(suites: argparse._SubParsersAction) -> argparse.ArgumentParser:
                         help="measured seconds per placement (default 30)")
     parser.add_argument("--warmup", type=non_negative_float, default=5.0,
                         help="seconds of playback before measuring (default 5)")
-    parser.add_argument("--placements", default="one,multi",
-                        help="comma-separated: one, multi, or [NAME=]stages joined by '+' "
-                             "with processes separated by '/' (default one,multi)")
+    parser.add_argument("--placements", default="one,two,multi",
+                        help="comma-separated: one, two, multi, or [NAME=]stages joined by "
+                             "'+' with processes separated by '/' (default one,two,multi)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                         help="every node's device, and the baseline's (default auto)")
     parser.add_argument("--camera", choices=("compressed", "raw"), default="compressed",
@@ -99,11 +100,8 @@ def check(args: argparse.Namespace) -> None:
 
 
 def placements(args: argparse.Namespace) -> list:
-    from hri_emo_ros.nodes.graph_processes import (
-        GraphBenchError,
-        hri_emo_executable,
-        parse_placement,
-    )
+    from hri_emo_ros.nodes.graph_processes import GraphBenchError, hri_emo_executable
+    from hri_emo_ros.nodes.placement import PlacementError, parse_placement
 
     try:
         tokens = [p for p in args.placements.split(",") if p.strip()]
@@ -111,7 +109,7 @@ def placements(args: argparse.Namespace) -> list:
         if not chosen or len({p.name for p in chosen}) != len(chosen):
             raise CommandError("--placements: name each placement once")
         hri_emo_executable()
-    except GraphBenchError as error:
+    except (GraphBenchError, PlacementError) as error:
         raise CommandError(str(error)) from None
     return chosen
 

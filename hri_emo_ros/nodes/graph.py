@@ -3,8 +3,8 @@
 """The hri_emo graph: which node class serves which stage, and running them in one process.
 
 `hri-emo run --config config/hri_emo.yaml` starts the stages in one executor (ROS 2's
-composition pattern: the lowest latency, one process to watch); the launch file starts the
-same node classes, one process each, with the same parameter file.
+composition pattern: one process to watch); the launch file starts the same node classes
+with the same parameter file, grouped into processes as its `processes` argument says.
 """
 
 from __future__ import annotations

@@ -2,13 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 """The graph's processes for a benchmark: placements, start-up, CPU and memory, teardown.
 
-A placement says which stages share a process: "one" (all seven in one executor, as
-`hri-emo run`), "multi" (one process per stage, as the launch file) or an explicit grouping
-such as "two=face+voice+text+fusion/decoder+hierarchy+behavior" (an optional name, then
-'/' separates processes and '+' joins stages). Each process is `hri-emo run --stages ...`
-with its own log file, in an environment of its own (ROS domain, HOME in a temporary
-directory so no persisted state of the user is read or written). CPU time and peak memory
-are read from /proc (Linux) for each process and its descendants. No rclpy here.
+A placement (`nodes/placement.py`) says which stages share a process. Each process is
+`hri-emo run --stages ...` with its own log file, in an environment of its own (ROS domain,
+HOME in a temporary directory so no persisted state of the user is read or written). CPU
+time and peak memory are read from /proc (Linux) for each process and its descendants. No
+rclpy here.
 """
 
 from __future__ import annotations
@@ -18,16 +16,10 @@ import shutil
 import signal
 import subprocess
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from hri_emo_ros.commands.run import DEFAULT_STAGES
+from hri_emo_ros.nodes.placement import Placement
 
-STAGE_ORDER = tuple(DEFAULT_STAGES.split(","))
-NAMED_PLACEMENTS = {
-    "one": (STAGE_ORDER,),
-    "multi": tuple((stage,) for stage in STAGE_ORDER),
-}
 SIGINT_GRACE_S = 15.0
 
 
@@ -37,39 +29,6 @@ class GraphBenchError(RuntimeError):
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(detail)
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class Placement:
-    name: str
-    groups: tuple[tuple[str, ...], ...]  # one tuple of stages per process
-
-
-def parse_placement(text: str, default_name: str = "split") -> Placement:
-    """"one", "multi" or "[NAME=]a+b/c+d/..." covering every stage exactly once (an
-    unnamed grouping is called `default_name`)."""
-    text = text.strip()
-    if text in NAMED_PLACEMENTS:
-        return Placement(text, NAMED_PLACEMENTS[text])
-    name, _, spec = text.rpartition("=")
-    name = name.strip() or default_name
-    if not name.replace("_", "").replace("-", "").isalnum():
-        raise GraphBenchError("bad_placement", f"placement name {name!r}: use letters, "
-                              "digits, '-' and '_'")
-    groups = tuple(tuple(s.strip() for s in group.split("+") if s.strip())
-                   for group in spec.split("/"))
-    stages = [s for group in groups for s in group]
-    unknown = sorted(set(stages) - set(STAGE_ORDER))
-    if unknown or not all(groups):
-        raise GraphBenchError("bad_placement", f"placement {text!r}: expected one, multi or "
-                              f"[NAME=]stages joined by '+', processes separated by '/' "
-                              f"(stages: {', '.join(STAGE_ORDER)})")
-    missing = [s for s in STAGE_ORDER if s not in stages]
-    doubled = sorted({s for s in stages if stages.count(s) > 1})
-    if missing or doubled:
-        raise GraphBenchError("bad_placement", f"placement {text!r} must run every stage "
-                              f"once (missing: {missing or 'none'}, twice: {doubled or 'none'})")
-    return Placement(name, groups)
 
 
 def hri_emo_executable() -> str:
