@@ -6,9 +6,9 @@ A player in this process publishes at real time a 30 Hz 640x480 camera (JPEG
 sensor_msgs/CompressedImage by default, raw rgb8 sensor_msgs/Image with --camera raw: the
 sample session's smiling-face frames, cycled), 100 ms 16 kHz AudioFrames (the session's
 real read speech, cycled) and a final Transcript every few seconds, all stamped with the
-wall clock. The graph runs as `hri-emo run` processes. Placements (as the launch file's `processes`
-argument): "one" (all seven stages in one process), "two" (face+fusion+decoder and
-voice+text+hierarchy+behavior), "multi" (one stage per process, so fusion -> decoder
+wall clock. The graph runs as `hri-emo run` processes. Placements, as the launch file's
+`processes` argument: "one" (all seven stages in one process), "two" (face+fusion+decoder
+and voice+text+hierarchy+behavior), "multi" (one stage per process, so fusion -> decoder
 crosses a process boundary), or a grouping [NAME=]stages joined by '+', processes
 separated by '/', e.g. cut=face+voice+text+fusion/decoder+hierarchy+behavior.
 

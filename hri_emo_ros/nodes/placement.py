@@ -4,7 +4,7 @@
 
 A placement is "one" (all seven nodes in one executor, as `hri-emo run`), "two" (the
 camera's path, face + fusion + decoder, in one process and voice, text, hierarchy and
-behaviour in another: on a 2-core CPU the lowest latency tail, in 1.1 GB), "multi" (one
+behaviour in another: on a 2-core CPU mostly the lowest latency tail, in 1.1 GB), "multi" (one
 process per node) or an explicit grouping "[NAME=]a+b/c+d" ('/' separates processes, '+'
 joins stages). No rclpy here: the launch file imports it.
 """
