@@ -14,7 +14,8 @@ from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy  # noqa: E
 from ros_tools import spin_until  # noqa: E402
 
 from hri_emo_msgs.msg import AudioFrame, ModalityFeatures  # noqa: E402
-from hri_emo_ros.nodes.qos_compatibility import incompatible_endpoints  # noqa: E402
+from hri_emo_ros.nodes import qos_compatibility  # noqa: E402
+from hri_emo_ros.nodes.qos_compatibility import QosWatch, incompatible_endpoints  # noqa: E402
 from hri_emo_ros.nodes.voice_node import VoiceNode  # noqa: E402
 
 BEST_EFFORT = QoSProfile(depth=5, reliability=ReliabilityPolicy.BEST_EFFORT)
@@ -59,6 +60,33 @@ def test_incompatible_peers_are_named_in_both_directions(voice):
     assert outgoing.startswith("/hri_emo/features/audio: the subscription of /qos_peer "
                                "cannot receive from this node")
     assert "transient local subscription" in outgoing
+
+
+def test_qos_watch_reads_peers_again_only_when_endpoints_come_or_go(voice, rclpy_context,
+                                                                   monkeypatch):
+    _, peer, executor = voice
+    target = rclpy.create_node("qos_target", context=rclpy_context)
+    target.create_subscription(AudioFrame, "/audio/audio", lambda msg: None, 10)
+    reads = []
+
+    def counted(node):
+        if node is target:
+            reads.append(node)
+        return incompatible_endpoints(node)
+
+    monkeypatch.setattr(qos_compatibility, "incompatible_endpoints", counted)
+    watch = QosWatch(target, full_check_every=5)
+    assert watch.problems() == [] and len(reads) == 1
+    for _ in range(3):
+        assert watch.problems() == []
+    assert len(reads) == 1
+    peer.create_publisher(AudioFrame, "/audio/audio", BEST_EFFORT)  # target wants reliable
+    assert spin_until(executor, lambda: len(watch.problems()) == 1, timeout=10.0)
+    assert len(reads) == 2
+    for _ in range(5):  # the periodic full check comes round
+        watch.problems()
+    assert len(reads) == 3
+    target.destroy_node()
 
 
 def test_diagnostics_warn_about_incompatible_qos(voice):

@@ -88,9 +88,9 @@ class InputHealth:
                 values[f"{name}.noted.{kind}"] = str(count)
         for stage, samples in sorted(self._latencies.items()):
             if samples:
-                ms = np.asarray(samples) * 1e3
-                values[f"latency_ms.{stage}.p50"] = f"{np.percentile(ms, 50):.2f}"
-                values[f"latency_ms.{stage}.p99"] = f"{np.percentile(ms, 99):.2f}"
+                p50, p99 = np.percentile(np.asarray(samples) * 1e3, (50, 99))
+                values[f"latency_ms.{stage}.p50"] = f"{p50:.2f}"
+                values[f"latency_ms.{stage}.p99"] = f"{p99:.2f}"
         return values
 
     def total_dropped(self) -> int:

@@ -31,7 +31,7 @@ from hri_emo_ros.common.input_health import InputHealth
 from hri_emo_ros.nodes.qos_compatibility import (
     NO_DEFAULT_PUBLISHER_EVENTS,
     NO_DEFAULT_SUBSCRIPTION_EVENTS,
-    incompatible_endpoints,
+    QosWatch,
 )
 
 
@@ -99,6 +99,7 @@ class ManagedNode(LifecycleNode):
             self.param("diagnostics_period"), self.publish_diagnostics)
         self._subscriptions_while_active: list[Any] = []
         self._qos_problems: list[str] = []
+        self._qos_watch = QosWatch(self)
 
     # -- endpoints --------------------------------------------------------------------------
     # Without rclpy's per-endpoint QoS event handlers: the executor would wait on each of
@@ -217,7 +218,7 @@ class ManagedNode(LifecycleNode):
 
     def check_qos(self) -> list[str]:
         """Endpoints that cannot talk to this node's because of QoS; new ones are logged."""
-        problems = incompatible_endpoints(self)
+        problems = self._qos_watch.problems()
         for problem in sorted(set(problems) - set(self._qos_problems)):
             self.get_logger().warning(f"incompatible QoS: {problem}")
         self._qos_problems = problems
