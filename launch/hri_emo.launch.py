@@ -49,8 +49,8 @@ ARGUMENTS = {
     "stages": ("face,voice,text,fusion,decoder,hierarchy,behavior",
                "Comma-separated stages to start."),
     "processes": ("two", "Which nodes share a process: two (face+fusion+decoder / the rest: "
-                  "the lowest latency tail and memory on a 2-core CPU), one (all), multi "
-                  "(one per node) or a grouping such as face+fusion+decoder/voice+text/"
+                  "1.1 GB and mostly the shortest latency tail on a 2-core CPU), one (all), "
+                  "multi (one per node) or a grouping such as face+fusion+decoder/voice+text/"
                   "hierarchy+behavior ('/' between processes)."),
     "autostart": ("true", "Configure and activate each node at start-up."),
     "use_sim_time": ("false", "Use /clock (e.g. when replaying a bag with --clock)."),
